@@ -1,0 +1,36 @@
+//! Kartla's database migrations.
+//!
+//! One change per file, each with its own table and column identifiers: a migration never refers to the
+//! application's entities, so it means the same thing forever. The shared building blocks in [`table`] are
+//! frozen in the same way: change them only by adding new functions.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_organisation;
+mod m20261123_000002_create_strategy;
+mod m20261123_000003_create_action_plan;
+mod m20261123_000004_create_theme;
+mod m20261123_000005_create_initiative;
+mod m20261123_000006_create_responsibility_and_participation;
+mod m20261123_000007_create_consultation;
+mod m20261123_000008_create_source_and_contact;
+pub mod table;
+
+/// The ordered list of Kartla's migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_organisation::Migration),
+            Box::new(m20261123_000002_create_strategy::Migration),
+            Box::new(m20261123_000003_create_action_plan::Migration),
+            Box::new(m20261123_000004_create_theme::Migration),
+            Box::new(m20261123_000005_create_initiative::Migration),
+            Box::new(m20261123_000006_create_responsibility_and_participation::Migration),
+            Box::new(m20261123_000007_create_consultation::Migration),
+            Box::new(m20261123_000008_create_source_and_contact::Migration),
+        ]
+    }
+}

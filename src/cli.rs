@@ -1,0 +1,206 @@
+//! The command line: `serve`, `migrate`, `seed` and `schema`. Every failure is one line on stderr and a
+//! non-zero exit; bad flags are answered by clap with usage and exit code 2.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+
+use crate::config::{
+    Config, DEFAULT_DATABASE_URL, DEFAULT_FALLBACK_LANGUAGES, DEFAULT_LISTEN, InitialSeed, redacted_url,
+};
+use crate::service::seed::{self, DemoFiles, ReferenceFiles};
+use crate::startup::Application;
+
+/// Kartla: the registry of the Nordic countries' school-digitalisation work, as a GraphQL API.
+#[derive(Debug, Parser)]
+#[command(name = "kartla", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the GraphQL server (migrates the database; seeds it when it is new).
+    Serve(ServeArgs),
+    /// Manage the database schema.
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Load data into the database (applies pending migrations first). Idempotent and all-or-nothing.
+    Seed {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        data: SeedData,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// Database URL: sqlite://FILE?mode=rwc, postgres://USER@HOST/DB or mysql://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
+    database_url: String,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "KARTLA_LISTEN", default_value = DEFAULT_LISTEN)]
+    listen: SocketAddr,
+    /// What to load into a new, empty database on first start.
+    #[arg(long, env = "KARTLA_INITIAL_SEED", value_enum, default_value = "demo")]
+    initial_seed: InitialSeed,
+    /// Languages tried, in order, when a request names none the text has (comma-separated BCP 47 tags).
+    #[arg(long, env = "KARTLA_FALLBACK_LANGUAGES", value_delimiter = ',', default_values_t = DEFAULT_FALLBACK_LANGUAGES.map(String::from))]
+    fallback_languages: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum MigrateAction {
+    /// Apply all pending migrations.
+    Up,
+    /// Roll back the last migrations.
+    Down {
+        /// How many migrations to roll back.
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+    /// Drop every table and apply all migrations again (destroys all data).
+    Fresh,
+}
+
+#[derive(Debug, Subcommand)]
+enum SeedData {
+    /// Every Swedish and Norwegian municipality and county with its official code.
+    Reference {
+        /// Read the reference CSV files from this directory instead of the built-in ones.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// The reference data plus strategies, action plans, initiatives, organisations and consultations.
+    Demo {
+        /// Read demo.json and se_strategy_2017.json from this directory instead of the built-in ones.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+}
+
+/// Parses the command line, runs the command and turns the outcome into an exit code.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match execute(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {}", one_line(&error.to_string()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn execute(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate { database, action } => migrate(&connect(&database).await?, action).await,
+        Command::Seed { database, data } => seed(&connect(&database).await?, data).await,
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+    }
+}
+
+async fn connect(args: &DatabaseArgs) -> anyhow::Result<DatabaseConnection> {
+    Ok(crate::db::connect(&args.database_url).await?)
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    for lang in &args.fallback_languages {
+        if !crate::service::language::is_language_tag(lang) {
+            anyhow::bail!("--fallback-languages: {lang:?} is not a BCP 47 language tag");
+        }
+    }
+    let config = Config {
+        database_url: args.database.database_url,
+        listen: args.listen,
+        initial_seed: args.initial_seed,
+        fallback_languages: args.fallback_languages,
+    };
+    let app = Application::build(&config).await?;
+    let address = app.address();
+    tracing::info!(database = %redacted_url(&config.database_url), "Kartla is ready");
+    tracing::info!("GraphiQL: http://{address}/   GraphQL endpoint: POST http://{address}/graphql");
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn migrate(db: &DatabaseConnection, action: MigrateAction) -> anyhow::Result<()> {
+    match action {
+        MigrateAction::Up => Migrator::up(db, None).await?,
+        MigrateAction::Down { steps } => Migrator::down(db, Some(steps)).await?,
+        MigrateAction::Fresh => Migrator::fresh(db).await?,
+        MigrateAction::Status => {
+            for migration in Migrator::get_migration_with_status(db).await? {
+                println!(
+                    "{:<8} {}",
+                    migration.status().to_string().to_lowercase(),
+                    migration.name()
+                );
+            }
+            return Ok(());
+        }
+    }
+    let applied = Migrator::get_applied_migrations(db).await?.len();
+    let pending = Migrator::get_pending_migrations(db).await?.len();
+    println!("{applied} migrations applied, {pending} pending");
+    Ok(())
+}
+
+async fn seed(db: &DatabaseConnection, data: SeedData) -> anyhow::Result<()> {
+    Migrator::up(db, None).await?;
+    let report = match data {
+        SeedData::Reference { data_dir } => {
+            let files = match data_dir {
+                Some(dir) => ReferenceFiles::from_dir(&dir)?,
+                None => ReferenceFiles::bundled(),
+            };
+            seed::reference(db, &files).await?
+        }
+        SeedData::Demo { data_dir } => {
+            let files = match data_dir {
+                Some(dir) => DemoFiles::from_dir(&dir)?,
+                None => DemoFiles::bundled(),
+            };
+            seed::demo(db, &ReferenceFiles::bundled(), &files).await?
+        }
+    };
+    println!("{report}");
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! Kartla's configuration: one typed struct, filled from flags and environment by [`crate::cli`] and
+//! passed explicitly to [`crate::Application::build`].
+
+use std::net::SocketAddr;
+
+/// The SQLite database used when no URL is given: `kartla.db` in the working directory, created on demand.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://kartla.db?mode=rwc";
+
+/// The address `serve` listens on by default.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// The languages tried, in order, when neither the request nor `Accept-Language` names one a text has.
+pub const DEFAULT_FALLBACK_LANGUAGES: [&str; 7] = ["en", "sv", "nb", "nn", "da", "fi", "se"];
+
+/// What a new, empty database is filled with when the server first starts on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitialSeed {
+    /// Nothing: the schema only.
+    None,
+    /// Every Swedish and Norwegian municipality and county.
+    Reference,
+    /// The reference data and the demo data (strategies, plans, initiatives, consultations).
+    Demo,
+}
+
+/// The configuration of one Kartla instance.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Database URL: `sqlite://...`, `postgres://...` or `mysql://...`. May carry a password: never log it.
+    pub database_url: String,
+    /// Address and port to listen on; port 0 picks a free port (tests do).
+    pub listen: SocketAddr,
+    /// What to seed when the database had no migrations applied before this start.
+    pub initial_seed: InitialSeed,
+    /// Languages tried, in order, after the request's own preferences.
+    pub fallback_languages: Vec<String>,
+}
+
+impl Config {
+    /// A configuration for `database_url` with every other setting at its default.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Config {
+            database_url: database_url.into(),
+            listen: DEFAULT_LISTEN
+                .parse()
+                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            initial_seed: InitialSeed::Demo,
+            fallback_languages: DEFAULT_FALLBACK_LANGUAGES
+                .iter()
+                .map(|lang| (*lang).to_owned())
+                .collect(),
+        }
+    }
+}
+
+/// The database URL with any password replaced by `***`, for logs.
+pub fn redacted_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

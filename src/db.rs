@@ -1,0 +1,59 @@
+//! Connecting to the database: SQLite, PostgreSQL or MariaDB/MySQL, chosen by the URL's scheme.
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+
+/// How long an SQLite writer waits for another writer before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a connection could not be made; the message is one line and names no password.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConnectError(String);
+
+/// Connects to `url`. SQLite runs in WAL mode with a busy timeout and foreign keys on, so concurrent
+/// requests wait for each other instead of failing with "database is locked", and no orphan rows appear.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
+    let shown = crate::config::redacted_url(url);
+    let scheme = url.split(':').next().unwrap_or_default();
+    if !matches!(scheme, "sqlite" | "postgres" | "postgresql" | "mysql" | "mariadb") {
+        return Err(ConnectError(format!(
+            "unsupported database URL {shown:?}: use sqlite://FILE, postgres://... or mysql://..."
+        )));
+    }
+    let url = url.replacen("mariadb://", "mysql://", 1);
+    let mut options = ConnectOptions::new(url);
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .foreign_keys(true)
+        });
+    if scheme == "sqlite" {
+        options.max_connections(8).min_connections(1);
+    }
+    Database::connect(options)
+        .await
+        .map_err(|error| ConnectError(format!("cannot connect to the database {shown}: {}", one_line(&error))))
+}
+
+/// The error's text on a single line.
+fn one_line(error: &dyn std::fmt::Display) -> String {
+    error.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A short name of the database kind, for logs.
+pub fn backend_name(db: &DatabaseConnection) -> &'static str {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => "SQLite",
+        DbBackend::Postgres => "PostgreSQL",
+        DbBackend::MySql => "MariaDB/MySQL",
+        _ => "unknown",
+    }
+}

@@ -1,0 +1,34 @@
+//! An action plan, optionally under a strategy.
+
+use sea_orm::entity::prelude::*;
+
+/// An action plan, optionally under a strategy.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "action_plan")]
+pub struct Model {
+    /// The record's UUID.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Strategy (a record's UUID).
+    pub strategy_id: Option<Uuid>,
+    /// Country.
+    pub country: String,
+    /// Published on.
+    pub published_on: Option<Date>,
+    /// Start year.
+    pub start_year: Option<i32>,
+    /// End year.
+    pub end_year: Option<i32>,
+    /// When the record was created.
+    pub created_at: DateTimeUtc,
+    /// When the record last changed.
+    pub updated_at: DateTimeUtc,
+    /// Incremented on every change, for optimistic locking.
+    pub version: i32,
+}
+
+/// Relations are resolved by the loaders, not through sea-orm.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

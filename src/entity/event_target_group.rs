@@ -1,0 +1,28 @@
+//! An ordered target group of a consultation event.
+
+use sea_orm::entity::prelude::*;
+
+/// An ordered target group of a consultation event.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "event_target_group")]
+pub struct Model {
+    /// The record's UUID.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Event (a record's UUID).
+    pub event_id: Uuid,
+    /// Position.
+    pub position: i32,
+    /// When the record was created.
+    pub created_at: DateTimeUtc,
+    /// When the record last changed.
+    pub updated_at: DateTimeUtc,
+    /// Incremented on every change, for optimistic locking.
+    pub version: i32,
+}
+
+/// Relations are resolved by the loaders, not through sea-orm.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

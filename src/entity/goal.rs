@@ -1,0 +1,30 @@
+//! An ordered goal within a focus area, with a code such as "1.2".
+
+use sea_orm::entity::prelude::*;
+
+/// An ordered goal within a focus area, with a code such as "1.2".
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "goal")]
+pub struct Model {
+    /// The record's UUID.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Focus area (a record's UUID).
+    pub focus_area_id: Uuid,
+    /// Position.
+    pub position: i32,
+    /// Code.
+    pub code: String,
+    /// When the record was created.
+    pub created_at: DateTimeUtc,
+    /// When the record last changed.
+    pub updated_at: DateTimeUtc,
+    /// Incremented on every change, for optimistic locking.
+    pub version: i32,
+}
+
+/// Relations are resolved by the loaders, not through sea-orm.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

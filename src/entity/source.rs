@@ -1,0 +1,31 @@
+//! A document backing records.
+
+use super::enums::SourceKind;
+use sea_orm::entity::prelude::*;
+
+/// A document backing records.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "source")]
+pub struct Model {
+    /// The record's UUID.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Kind.
+    pub kind: SourceKind,
+    /// Url.
+    pub url: Option<String>,
+    /// Published on.
+    pub published_on: Option<Date>,
+    /// When the record was created.
+    pub created_at: DateTimeUtc,
+    /// When the record last changed.
+    pub updated_at: DateTimeUtc,
+    /// Incremented on every change, for optimistic locking.
+    pub version: i32,
+}
+
+/// Relations are resolved by the loaders, not through sea-orm.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

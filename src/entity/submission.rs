@@ -1,0 +1,32 @@
+//! Input an organisation sent to a consultation.
+
+use sea_orm::entity::prelude::*;
+
+/// Input an organisation sent to a consultation.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "submission")]
+pub struct Model {
+    /// The record's UUID.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Consultation (a record's UUID).
+    pub consultation_id: Uuid,
+    /// Organisation (a record's UUID).
+    pub organisation_id: Option<Uuid>,
+    /// Submitted at.
+    pub submitted_at: Option<DateTimeUtc>,
+    /// Url.
+    pub url: Option<String>,
+    /// When the record was created.
+    pub created_at: DateTimeUtc,
+    /// When the record last changed.
+    pub updated_at: DateTimeUtc,
+    /// Incremented on every change, for optimistic locking.
+    pub version: i32,
+}
+
+/// Relations are resolved by the loaders, not through sea-orm.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

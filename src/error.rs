@@ -1,0 +1,62 @@
+//! Kartla's one error type and how it reaches clients.
+//!
+//! Policy: every error a client can cause (a malformed ID, a page too large, a bad filter value) carries
+//! a stable `extensions.code` and a message that says what to change. Everything else (the database is
+//! gone, a query failed) is logged with its details and reaches the client only as `INTERNAL` with a
+//! generic message: database text never leaves the server.
+
+use std::sync::Arc;
+
+use async_graphql::ErrorExtensions;
+
+/// An error from the domain or the database. Cheap to clone, so DataLoaders can share it.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum Error {
+    /// A global ID that is not one of Kartla's IDs.
+    #[error("{0}")]
+    BadId(String),
+    /// A page size outside 0..=100.
+    #[error("{0}")]
+    PageSize(String),
+    /// A cursor that this connection did not hand out.
+    #[error("{0}")]
+    BadCursor(String),
+    /// Any other invalid argument.
+    #[error("{0}")]
+    BadInput(String),
+    /// The database failed; the details are logged, not shown.
+    #[error("database error: {0}")]
+    Database(Arc<sea_orm::DbErr>),
+}
+
+impl Error {
+    /// The stable code clients match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::BadId(_) => "BAD_ID",
+            Error::PageSize(_) => "PAGE_SIZE",
+            Error::BadCursor(_) => "BAD_CURSOR",
+            Error::BadInput(_) => "BAD_USER_INPUT",
+            Error::Database(_) => "INTERNAL",
+        }
+    }
+}
+
+impl ErrorExtensions for Error {
+    fn extend(&self) -> async_graphql::Error {
+        let message = match self {
+            Error::Database(error) => {
+                tracing::error!(%error, "database error while answering a request");
+                "internal error: the request could not be completed, please try again later".to_owned()
+            }
+            other => other.to_string(),
+        };
+        async_graphql::Error::new(message).extend_with(|_, extensions| extensions.set("code", self.code()))
+    }
+}
+
+impl From<sea_orm::DbErr> for Error {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Error::Database(Arc::new(error))
+    }
+}

@@ -1,0 +1,158 @@
+//! Organisations in the API.
+
+use async_graphql::{Context, ID, InputObject, Object, ResultExt};
+use chrono::{DateTime, Utc};
+
+use super::loader::{IdentifiersOf, Loader, OrganisationKey};
+use super::scalars::{CountryCode, Date, LanguageTag};
+use super::text::{LocalizedText, localized, translations};
+use crate::entity::enums::{IdentifierScheme, OrganisationKind};
+use crate::entity::{organisation, organisation_identifier};
+use crate::error::Error;
+use crate::service::id::{self, NodeType};
+use crate::service::organisation::OrganisationFilter as Filter;
+use crate::service::text::TextOwner;
+
+/// An organisation: a ministry, an agency, a municipality, a county, an association, a vendor.
+pub struct Organisation(pub organisation::Model);
+
+#[Object]
+impl Organisation {
+    /// The organisation's global ID.
+    pub async fn id(&self) -> ID {
+        ID(id::encode(NodeType::Organisation, self.0.id))
+    }
+
+    /// What kind of organisation this is.
+    async fn kind(&self) -> OrganisationKind {
+        self.0.kind
+    }
+
+    /// The country the organisation belongs to.
+    async fn country(&self) -> CountryCode {
+        CountryCode(self.0.country.clone())
+    }
+
+    /// The organisation's name in the requested language (see `LocalizedText` for how it is chosen).
+    async fn name(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+        localized(ctx, TextOwner::Organisation, self.0.id, "name", lang).await
+    }
+
+    /// The organisation's name in every language it has. An official name with parallel forms in several
+    /// languages is one text tagged "mul".
+    async fn name_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
+        translations(ctx, TextOwner::Organisation, self.0.id, "name").await
+    }
+
+    /// A description of the organisation in the requested language.
+    async fn description(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+        localized(ctx, TextOwner::Organisation, self.0.id, "description", lang).await
+    }
+
+    /// The description in every language it has.
+    async fn description_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
+        translations(ctx, TextOwner::Organisation, self.0.id, "description").await
+    }
+
+    /// The organisation's website.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// The organisation this one belongs to: a municipality's county.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
+        let Some(parent) = self.0.parent_id else {
+            return Ok(None);
+        };
+        let loader = ctx.data::<Loader>()?;
+        Ok(loader
+            .load_one(OrganisationKey(parent))
+            .await
+            .extend()?
+            .map(Organisation))
+    }
+
+    /// Official identifiers (municipality and county codes, organisation numbers), each with the period it
+    /// is valid for.
+    async fn identifiers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationIdentifier>> {
+        let loader = ctx.data::<Loader>()?;
+        let rows = loader
+            .load_one(IdentifiersOf(self.0.id))
+            .await
+            .extend()?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(OrganisationIdentifier).collect())
+    }
+
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The record's version, incremented on every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// An official identifier of an organisation, valid for a period.
+pub struct OrganisationIdentifier(pub organisation_identifier::Model);
+
+#[Object]
+impl OrganisationIdentifier {
+    /// The scheme the identifier belongs to.
+    async fn scheme(&self) -> IdentifierScheme {
+        self.0.scheme
+    }
+
+    /// The identifier itself, such as "0180" (Stockholm's kommunkod) or "0301" (Oslo's kommunenummer).
+    async fn value(&self) -> &str {
+        &self.0.value
+    }
+
+    /// The first day the identifier is valid; unknown when null.
+    async fn valid_from(&self) -> Option<Date> {
+        self.0.valid_from.map(Date)
+    }
+
+    /// The last day the identifier is valid; still valid when null.
+    async fn valid_to(&self) -> Option<Date> {
+        self.0.valid_to.map(Date)
+    }
+}
+
+/// Which organisations to list. Within one field the values are alternatives; all fields given apply.
+#[derive(Default, InputObject)]
+pub struct OrganisationFilter {
+    /// Organisations of these countries.
+    country: Option<Vec<CountryCode>>,
+    /// Organisations of these kinds.
+    kinds: Option<Vec<OrganisationKind>>,
+    /// Organisations whose parent is this organisation (a county's municipalities).
+    parent: Option<ID>,
+    /// Organisations with this official identifier, valid now or in the past ("0180", "0301").
+    identifier: Option<String>,
+    /// Organisations whose name, in any language, contains these words (case-insensitive).
+    query: Option<String>,
+}
+
+impl OrganisationFilter {
+    /// The service's filter, with IDs decoded.
+    pub fn into_service(self) -> Result<Filter, Error> {
+        Ok(Filter {
+            countries: self.country.unwrap_or_default().into_iter().map(|c| c.0).collect(),
+            kinds: self.kinds.unwrap_or_default(),
+            parent: self
+                .parent
+                .map(|id| id::decode_as(&id, NodeType::Organisation))
+                .transpose()?,
+            identifier: self.identifier,
+            query: self.query,
+        })
+    }
+}

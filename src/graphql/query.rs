@@ -1,0 +1,76 @@
+//! The root query type.
+
+use async_graphql::{Context, ID, Object, ResultExt};
+
+use super::connection::{CountedConnection, paginate};
+use super::node::{self, Node};
+use super::organisation::{Organisation, OrganisationFilter};
+use super::strategy::{Strategy, StrategyFilter};
+use crate::entity::{organisation, strategy};
+use crate::error::Error;
+use crate::service::page::{MAX_PAGE_SIZE, PageRequest};
+use crate::service::{organisation as organisations, strategy as strategies};
+
+/// The registry's entry points.
+#[derive(Default)]
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// Any record by its global ID; null when no record has the ID.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        Ok(node::resolve(ctx, &[id]).await?.pop().flatten())
+    }
+
+    /// Records by global IDs, in the order asked (at most 100); null where no record has the ID.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() as u64 > MAX_PAGE_SIZE {
+            let message = format!("`ids` has {} IDs, above the maximum of {MAX_PAGE_SIZE}", ids.len());
+            return Err(Error::PageSize(message)).extend();
+        }
+        node::resolve(ctx, &ids).await
+    }
+
+    /// Organisations: ministries, agencies, municipalities, counties, associations, vendors.
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n organisations (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the organisations after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n organisations (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the organisations before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Which organisations to list.")] filter: Option<OrganisationFilter>,
+    ) -> async_graphql::Result<CountedConnection<Organisation>> {
+        let filter = filter.unwrap_or_default().into_service().extend()?;
+        let select = organisations::select(&filter);
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        paginate(ctx, select, organisation::Column::Id, |m| m.id, Organisation, request).await
+    }
+
+    /// National strategies for digitalisation in the school system.
+    async fn strategies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n strategies (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the strategies after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n strategies (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the strategies before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Which strategies to list.")] filter: Option<StrategyFilter>,
+    ) -> async_graphql::Result<CountedConnection<Strategy>> {
+        let select = strategies::select(&filter.unwrap_or_default().into_service());
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        paginate(ctx, select, strategy::Column::Id, |m| m.id, Strategy, request).await
+    }
+}

@@ -1,0 +1,224 @@
+//! Strategies, their focus areas and goals, in the API.
+
+use async_graphql::{Context, ID, InputObject, Object, ResultExt};
+use chrono::{DateTime, Utc};
+
+use super::loader::{FocusAreaKey, FocusAreasOf, GoalsOf, Loader, OrganisationKey, StrategyKey, StrategyOwnersOf};
+use super::organisation::Organisation;
+use super::scalars::{CountryCode, Date, LanguageTag};
+use super::text::{LocalizedText, localized, translations};
+use crate::entity::{focus_area, goal, strategy};
+use crate::service::id::{self, NodeType};
+use crate::service::strategy::StrategyFilter as Filter;
+use crate::service::text::TextOwner;
+
+/// A national strategy, such as Sweden's digitalisation strategy for the school system (2017).
+pub struct Strategy(pub strategy::Model);
+
+#[Object]
+impl Strategy {
+    /// The strategy's global ID.
+    pub async fn id(&self) -> ID {
+        ID(id::encode(NodeType::Strategy, self.0.id))
+    }
+
+    /// The country whose strategy this is.
+    async fn country(&self) -> CountryCode {
+        CountryCode(self.0.country.clone())
+    }
+
+    /// The strategy's name in the requested language.
+    async fn name(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+        localized(ctx, TextOwner::Strategy, self.0.id, "name", lang).await
+    }
+
+    /// The strategy's name in every language it has.
+    async fn name_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
+        translations(ctx, TextOwner::Strategy, self.0.id, "name").await
+    }
+
+    /// A description of the strategy in the requested language.
+    async fn description(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+        localized(ctx, TextOwner::Strategy, self.0.id, "description", lang).await
+    }
+
+    /// The description in every language it has.
+    async fn description_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
+        translations(ctx, TextOwner::Strategy, self.0.id, "description").await
+    }
+
+    /// The first year the strategy covers, when known.
+    async fn start_year(&self) -> Option<i32> {
+        self.0.start_year
+    }
+
+    /// The last year the strategy covers, when known.
+    async fn end_year(&self) -> Option<i32> {
+        self.0.end_year
+    }
+
+    /// The day the strategy was adopted, when known.
+    async fn adopted_on(&self) -> Option<Date> {
+        self.0.adopted_on.map(Date)
+    }
+
+    /// The organisations that own the strategy.
+    async fn owners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Organisation>> {
+        let loader = ctx.data::<Loader>()?;
+        let ids = loader
+            .load_one(StrategyOwnersOf(self.0.id))
+            .await
+            .extend()?
+            .unwrap_or_default();
+        let found = loader
+            .load_many(ids.iter().copied().map(OrganisationKey))
+            .await
+            .extend()?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(&OrganisationKey(*id)).cloned())
+            .map(Organisation)
+            .collect())
+    }
+
+    /// The strategy's focus areas, in order.
+    async fn focus_areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FocusArea>> {
+        let loader = ctx.data::<Loader>()?;
+        let rows = loader
+            .load_one(FocusAreasOf(self.0.id))
+            .await
+            .extend()?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(FocusArea).collect())
+    }
+
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The record's version, incremented on every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// A focus area of a strategy, such as "Digital kompetens för alla i skolväsendet".
+pub struct FocusArea(pub focus_area::Model);
+
+#[Object]
+impl FocusArea {
+    /// The focus area's global ID.
+    pub async fn id(&self) -> ID {
+        ID(id::encode(NodeType::FocusArea, self.0.id))
+    }
+
+    /// The focus area's code within its strategy, such as "1".
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The focus area's place in its strategy, from 1.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+
+    /// The focus area's name in the requested language.
+    async fn name(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+        localized(ctx, TextOwner::FocusArea, self.0.id, "name", lang).await
+    }
+
+    /// The focus area's name in every language it has.
+    async fn name_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
+        translations(ctx, TextOwner::FocusArea, self.0.id, "name").await
+    }
+
+    /// The strategy the focus area belongs to.
+    async fn strategy(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Strategy>> {
+        let loader = ctx.data::<Loader>()?;
+        Ok(loader
+            .load_one(StrategyKey(self.0.strategy_id))
+            .await
+            .extend()?
+            .map(Strategy))
+    }
+
+    /// The focus area's goals, in order.
+    async fn goals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Goal>> {
+        let loader = ctx.data::<Loader>()?;
+        let rows = loader.load_one(GoalsOf(self.0.id)).await.extend()?.unwrap_or_default();
+        Ok(rows.into_iter().map(Goal).collect())
+    }
+}
+
+/// A goal (delmål) within a focus area, with a code such as "1.2".
+pub struct Goal(pub goal::Model);
+
+#[Object]
+impl Goal {
+    /// The goal's global ID.
+    pub async fn id(&self) -> ID {
+        ID(id::encode(NodeType::Goal, self.0.id))
+    }
+
+    /// The goal's code within its strategy, such as "1.2".
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The goal's place in its focus area, from 1.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+
+    /// The goal's wording in the requested language; null where no verified wording is known.
+    async fn title(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+        localized(ctx, TextOwner::Goal, self.0.id, "title", lang).await
+    }
+
+    /// The goal's wording in every language it has.
+    async fn title_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
+        translations(ctx, TextOwner::Goal, self.0.id, "title").await
+    }
+
+    /// A remark on the record itself, such as how certain its wording is.
+    async fn note(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+        localized(ctx, TextOwner::Goal, self.0.id, "note", lang).await
+    }
+
+    /// The remark in every language it has.
+    async fn note_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
+        translations(ctx, TextOwner::Goal, self.0.id, "note").await
+    }
+
+    /// The focus area the goal belongs to.
+    async fn focus_area(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<FocusArea>> {
+        let loader = ctx.data::<Loader>()?;
+        Ok(loader
+            .load_one(FocusAreaKey(self.0.focus_area_id))
+            .await
+            .extend()?
+            .map(FocusArea))
+    }
+}
+
+/// Which strategies to list.
+#[derive(Default, InputObject)]
+pub struct StrategyFilter {
+    /// Strategies of these countries.
+    country: Option<Vec<CountryCode>>,
+}
+
+impl StrategyFilter {
+    /// The service's filter.
+    pub fn into_service(self) -> Filter {
+        Filter {
+            countries: self.country.unwrap_or_default().into_iter().map(|c| c.0).collect(),
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Multilingual fields in the API: `name(lang:)` and `nameTranslations`, and their kin.
+
+use async_graphql::{Context, ResultExt, SimpleObject};
+use uuid::Uuid;
+
+use super::loader::{Loader, TextKey};
+use super::scalars::LanguageTag;
+use crate::service::language::{LanguagePreferences, pick};
+use crate::service::text::{Localized, TextOwner};
+
+/// A text in one language.
+#[derive(Clone, Debug, SimpleObject)]
+pub struct LocalizedText {
+    /// The text's language, as a BCP 47 tag ("mul" for official names with parts in several languages).
+    pub lang: LanguageTag,
+    /// The text.
+    pub text: String,
+}
+
+impl From<&Localized> for LocalizedText {
+    fn from(text: &Localized) -> Self {
+        LocalizedText {
+            lang: LanguageTag(text.lang.clone()),
+            text: text.text.clone(),
+        }
+    }
+}
+
+/// The server's fallback order of languages, after the request's own preferences.
+#[derive(Clone, Debug)]
+pub struct FallbackLanguages(pub Vec<String>);
+
+/// The text of `field` in the best language: `lang`, else the request's `Accept-Language`, else the
+/// server's fallback order, else any.
+pub async fn localized(
+    ctx: &Context<'_>,
+    owner: TextOwner,
+    id: Uuid,
+    field: &str,
+    lang: Option<LanguageTag>,
+) -> async_graphql::Result<Option<String>> {
+    let texts = ctx
+        .data::<Loader>()?
+        .load_one(TextKey(owner, id))
+        .await
+        .extend()?
+        .unwrap_or_default();
+    let mut wanted: Vec<&str> = lang.as_ref().map(|l| l.0.as_str()).into_iter().collect();
+    if let Some(prefs) = ctx.data_opt::<LanguagePreferences>() {
+        wanted.extend(prefs.0.iter().map(String::as_str));
+    }
+    let fallback = ctx.data::<FallbackLanguages>()?;
+    Ok(pick(texts.field(field), &wanted, &fallback.0).map(|text| text.text.clone()))
+}
+
+/// Every translation of `field`, sorted by language tag.
+pub async fn translations(
+    ctx: &Context<'_>,
+    owner: TextOwner,
+    id: Uuid,
+    field: &str,
+) -> async_graphql::Result<Vec<LocalizedText>> {
+    let texts = ctx
+        .data::<Loader>()?
+        .load_one(TextKey(owner, id))
+        .await
+        .extend()?
+        .unwrap_or_default();
+    Ok(texts.field(field).iter().map(LocalizedText::from).collect())
+}

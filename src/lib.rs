@@ -1,0 +1,18 @@
+//! Kartla: a registry of the Nordic countries' school-digitalisation work, served as a GraphQL API.
+//!
+//! Layers, from the outside in: [`cli`] and [`http`] are the entry points, [`graphql`] is the API,
+//! [`service`] holds the domain rules and talks to the database through [`entity`].
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod entity;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod service;
+pub mod startup;
+
+pub use config::Config;
+pub use error::Error;
+pub use startup::Application;

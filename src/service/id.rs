@@ -1,0 +1,95 @@
+//! Global IDs: opaque, stable strings that encode a record's type and UUID, so `node(id:)` can resolve
+//! any record. The encoding is base64url (no padding) of `<Type>:<uuid>`; clients must not rely on it.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use uuid::Uuid;
+
+use crate::error::Error;
+
+/// The record types that have global IDs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeType {
+    /// An organisation.
+    Organisation,
+    /// A strategy.
+    Strategy,
+    /// A focus area of a strategy.
+    FocusArea,
+    /// A goal of a focus area.
+    Goal,
+}
+
+impl NodeType {
+    const ALL: [NodeType; 4] = [
+        NodeType::Organisation,
+        NodeType::Strategy,
+        NodeType::FocusArea,
+        NodeType::Goal,
+    ];
+
+    /// The GraphQL type name, which is also the prefix inside the ID.
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeType::Organisation => "Organisation",
+            NodeType::Strategy => "Strategy",
+            NodeType::FocusArea => "FocusArea",
+            NodeType::Goal => "Goal",
+        }
+    }
+}
+
+/// Encodes a global ID.
+pub fn encode(node_type: NodeType, id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}:{}", node_type.name(), id))
+}
+
+/// Decodes a global ID of any type; a string that is not one is a `BAD_ID` error.
+pub fn decode(global_id: &str) -> Result<(NodeType, Uuid), Error> {
+    let bad = || Error::BadId(format!("{global_id:?} is not a Kartla ID; use the `id` of a record"));
+    let bytes = URL_SAFE_NO_PAD
+        .decode(global_id.trim_end_matches('='))
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (type_name, uuid) = text.split_once(':').ok_or_else(bad)?;
+    let node_type = NodeType::ALL
+        .into_iter()
+        .find(|t| t.name() == type_name)
+        .ok_or_else(bad)?;
+    let uuid = Uuid::parse_str(uuid).map_err(|_| bad())?;
+    Ok((node_type, uuid))
+}
+
+/// Decodes a global ID that must be of `expected` type (a filter argument such as `parent`).
+pub fn decode_as(global_id: &str, expected: NodeType) -> Result<Uuid, Error> {
+    match decode(global_id)? {
+        (node_type, uuid) if node_type == expected => Ok(uuid),
+        (node_type, _) => Err(Error::BadId(format!(
+            "{global_id:?} is the ID of a {}, but a {} is expected here",
+            node_type.name(),
+            expected.name()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_rejects_garbage() {
+        let uuid = Uuid::new_v4();
+        let id = encode(NodeType::Goal, uuid);
+        assert_eq!(decode(&id).ok(), Some((NodeType::Goal, uuid)));
+        assert!(matches!(decode_as(&id, NodeType::Strategy), Err(Error::BadId(_))));
+        for garbage in [
+            "",
+            "abc",
+            "!!!",
+            &URL_SAFE_NO_PAD.encode("Nope:1"),
+            &URL_SAFE_NO_PAD.encode("Goal:x"),
+        ] {
+            assert!(matches!(decode(garbage), Err(Error::BadId(_))), "{garbage}");
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Keyset pagination: pages are cut by comparing the sort key with the cursor's, never with OFFSET, so a
+//! page deep in a long list costs the same as the first.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select};
+use uuid::Uuid;
+
+use crate::error::Error;
+
+/// Page size when neither `first` nor `last` is given.
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+/// The largest page a client may ask for.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// The Relay paging arguments as the client sent them.
+#[derive(Clone, Debug, Default)]
+pub struct PageRequest {
+    /// Items after `after`, at most this many.
+    pub first: Option<i32>,
+    /// Cursor to start after.
+    pub after: Option<String>,
+    /// Items before `before`, at most this many, counted from the end.
+    pub last: Option<i32>,
+    /// Cursor to end before.
+    pub before: Option<String>,
+}
+
+/// A validated page request: how many, from where, in which direction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Window {
+    limit: u64,
+    after: Option<Uuid>,
+    before: Option<Uuid>,
+    backward: bool,
+}
+
+/// One page of records with what the client needs to ask for the next.
+#[derive(Clone, Debug)]
+pub struct Page<M> {
+    /// The records, in list order.
+    pub items: Vec<M>,
+    /// Whether records follow the last one.
+    pub has_next: bool,
+    /// Whether records precede the first one.
+    pub has_previous: bool,
+}
+
+fn size(name: &str, value: Option<i32>) -> Result<Option<u64>, Error> {
+    match value {
+        None => Ok(None),
+        Some(n) if n < 0 => Err(Error::PageSize(format!("`{name}` must not be negative (got {n})"))),
+        Some(n) if n as u64 > MAX_PAGE_SIZE => Err(Error::PageSize(format!(
+            "`{name}` is {n}, above the maximum page size of {MAX_PAGE_SIZE}"
+        ))),
+        Some(n) => Ok(Some(n as u64)),
+    }
+}
+
+impl PageRequest {
+    /// Checks sizes and cursors. `first` and `last` together are refused: ask in one direction.
+    pub fn window(&self) -> Result<Window, Error> {
+        let first = size("first", self.first)?;
+        let last = size("last", self.last)?;
+        if first.is_some() && last.is_some() {
+            return Err(Error::BadInput("pass either `first` or `last`, not both".into()));
+        }
+        Ok(Window {
+            limit: first.or(last).unwrap_or(DEFAULT_PAGE_SIZE),
+            after: self.after.as_deref().map(decode_cursor).transpose()?,
+            before: self.before.as_deref().map(decode_cursor).transpose()?,
+            backward: last.is_some() || (first.is_none() && self.before.is_some() && self.after.is_none()),
+        })
+    }
+}
+
+/// The cursor of a record in a list ordered by ID.
+pub fn encode_cursor(id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(format!("id:{id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<Uuid, Error> {
+    let bad = || {
+        Error::BadCursor(format!(
+            "{cursor:?} is not a cursor of this list; use an `endCursor` or edge `cursor`"
+        ))
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    text.strip_prefix("id:")
+        .and_then(|id| Uuid::parse_str(id).ok())
+        .ok_or_else(bad)
+}
+
+/// Fetches one page of `select`, ordered by `id_column`.
+pub async fn fetch<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    id_column: E::Column,
+    window: &Window,
+) -> Result<Page<E::Model>, Error> {
+    let mut select = select;
+    if let Some(after) = window.after {
+        select = select.filter(id_column.gt(after));
+    }
+    if let Some(before) = window.before {
+        select = select.filter(id_column.lt(before));
+    }
+    let order = if window.backward { Order::Desc } else { Order::Asc };
+    let mut items = select
+        .order_by(id_column, order)
+        .limit(window.limit + 1)
+        .all(db)
+        .await?;
+    let more = items.len() as u64 > window.limit;
+    items.truncate(window.limit as usize);
+    if window.backward {
+        items.reverse();
+    }
+    let (has_next, has_previous) = if window.backward {
+        (window.before.is_some(), more)
+    } else {
+        (more, window.after.is_some())
+    };
+    Ok(Page {
+        items,
+        has_next,
+        has_previous,
+    })
+}
+
+/// `SELECT COUNT(*)` over everything `query` selects, ignoring pagination.
+pub async fn count(db: &impl ConnectionTrait, query: SelectStatement) -> Result<u64, Error> {
+    let statement = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from_subquery(query, Alias::new("counted"))
+        .to_owned();
+    let row = db.query_one(&statement).await?;
+    let n: i64 = match row {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(n.max(0) as u64)
+}

@@ -1,0 +1,174 @@
+//! Multilingual text. Every human-readable field (names, titles, descriptions, labels, questions) is stored
+//! in `<table>_text` as one row per record, field and BCP 47 language tag, the same way on every database.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ConnectionTrait, DbErr};
+use uuid::Uuid;
+
+/// The record types that carry text, each with its own `<table>_text` table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TextOwner {
+    /// `organisation_text`
+    Organisation,
+    /// `strategy_text`
+    Strategy,
+    /// `focus_area_text`
+    FocusArea,
+    /// `goal_text`
+    Goal,
+    /// `action_plan_text`
+    ActionPlan,
+    /// `theme_text`
+    Theme,
+    /// `initiative_text`
+    Initiative,
+    /// `activity_text`
+    Activity,
+    /// `status_update_text`
+    StatusUpdate,
+    /// `consultation_text`
+    Consultation,
+    /// `consultation_question_text`
+    ConsultationQuestion,
+    /// `consultation_event_text`
+    ConsultationEvent,
+    /// `event_target_group_text`
+    EventTargetGroup,
+    /// `submission_text`
+    Submission,
+    /// `source_text`
+    Source,
+    /// `contact_text`
+    Contact,
+}
+
+impl TextOwner {
+    /// The table the owner's records live in; their texts are in `<table>_text`.
+    pub fn table(self) -> &'static str {
+        match self {
+            TextOwner::Organisation => "organisation",
+            TextOwner::Strategy => "strategy",
+            TextOwner::FocusArea => "focus_area",
+            TextOwner::Goal => "goal",
+            TextOwner::ActionPlan => "action_plan",
+            TextOwner::Theme => "theme",
+            TextOwner::Initiative => "initiative",
+            TextOwner::Activity => "activity",
+            TextOwner::StatusUpdate => "status_update",
+            TextOwner::Consultation => "consultation",
+            TextOwner::ConsultationQuestion => "consultation_question",
+            TextOwner::ConsultationEvent => "consultation_event",
+            TextOwner::EventTargetGroup => "event_target_group",
+            TextOwner::Submission => "submission",
+            TextOwner::Source => "source",
+            TextOwner::Contact => "contact",
+        }
+    }
+
+    fn text_table(self) -> Alias {
+        Alias::new(format!("{}_text", self.table()))
+    }
+}
+
+/// One text in one language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Localized {
+    /// BCP 47 language tag, such as "sv" or "nb".
+    pub lang: String,
+    /// The text.
+    pub text: String,
+}
+
+/// All texts of one record: field name to its translations, sorted by language tag.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Texts(HashMap<String, Vec<Localized>>);
+
+impl Texts {
+    /// The translations of `field`, sorted by language tag; empty when the record has none.
+    pub fn field(&self, field: &str) -> &[Localized] {
+        self.0.get(field).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Adds a translation (used when building records before they are written).
+    pub fn add(&mut self, field: &str, lang: &str, text: &str) {
+        let list = self.0.entry(field.to_owned()).or_default();
+        list.retain(|existing| existing.lang != lang);
+        list.push(Localized {
+            lang: lang.to_owned(),
+            text: text.to_owned(),
+        });
+        list.sort_by(|a, b| a.lang.cmp(&b.lang));
+    }
+
+    /// Whether the record has no text at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The form of a text that search compares with: lower case, whitespace collapsed. Computed here rather than
+/// in SQL so that every database folds the same way (SQLite's `lower` only knows ASCII).
+pub fn fold(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Loads the texts of the given records of one type, in one statement.
+pub async fn load(db: &impl ConnectionTrait, owner: TextOwner, ids: &[Uuid]) -> Result<HashMap<Uuid, Texts>, DbErr> {
+    let mut by_id: HashMap<Uuid, Texts> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(by_id);
+    }
+    let query = Query::select()
+        .columns(["owner_id", "field", "lang", "text"].map(Alias::new))
+        .from(owner.text_table())
+        .and_where(Expr::col(Alias::new("owner_id")).is_in(ids.iter().copied()))
+        .to_owned();
+    for row in db.query_all(&query).await? {
+        let id: Uuid = row.try_get("", "owner_id")?;
+        let field: String = row.try_get("", "field")?;
+        let lang: String = row.try_get("", "lang")?;
+        let text: String = row.try_get("", "text")?;
+        by_id.entry(id).or_default().add(&field, &lang, &text);
+    }
+    Ok(by_id)
+}
+
+/// Writes the texts of records of one type; a text that already exists for the same record, field and
+/// language is left as it is.
+pub async fn insert(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uuid, &Texts)]) -> Result<(), DbErr> {
+    let rows: Vec<(Uuid, &str, &Localized)> = records
+        .iter()
+        .flat_map(|(id, texts)| {
+            texts
+                .0
+                .iter()
+                .flat_map(move |(field, list)| list.iter().map(move |text| (*id, field.as_str(), text)))
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        let mut insert = Query::insert();
+        insert
+            .into_table(owner.text_table())
+            .columns(["owner_id", "field", "lang", "text", "folded"].map(Alias::new))
+            .on_conflict(
+                OnConflict::columns(["owner_id", "field", "lang"].map(Alias::new))
+                    .do_nothing()
+                    .to_owned(),
+            );
+        for (id, field, text) in chunk {
+            insert
+                .values([
+                    (*id).into(),
+                    (*field).into(),
+                    text.lang.as_str().into(),
+                    text.text.as_str().into(),
+                    fold(&text.text).into(),
+                ])
+                .map_err(|error| DbErr::Custom(error.to_string()))?;
+        }
+        db.execute(&insert).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! Building the application, shared by the binary and the tests: connect, migrate, seed a new database,
+//! build the router and bind the listener.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use tokio::net::TcpListener;
+
+use crate::config::{Config, InitialSeed};
+use crate::db::{self, ConnectError};
+use crate::entity::organisation;
+use crate::service::seed::{self, DemoFiles, ReferenceFiles, SeedError};
+use crate::{graphql, http};
+
+/// Why the application could not start; each message is one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be reached.
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    /// Migrations failed.
+    #[error("cannot migrate the database: {0}")]
+    Migrate(DbErr),
+    /// Seeding a new database failed.
+    #[error("cannot seed the new database: {0}")]
+    Seed(#[from] SeedError),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        /// The address asked for.
+        address: SocketAddr,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+}
+
+/// A built Kartla server, bound and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    address: SocketAddr,
+}
+
+impl Application {
+    /// Connects, migrates, seeds a new database as configured, and binds the listener.
+    pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        let db = prepare_database(config).await?;
+        let router = build_router(db, config);
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartupError::Bind {
+                address: config.listen,
+                source,
+            })?;
+        let address = listener.local_addr().map_err(|source| StartupError::Bind {
+            address: config.listen,
+            source,
+        })?;
+        Ok(Application {
+            listener,
+            router,
+            address,
+        })
+    }
+
+    /// The address the server listens on (with the real port when port 0 was asked for).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+/// The router for a prepared database.
+pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
+    http::router(graphql::build_schema(db, config.fallback_languages.clone()))
+}
+
+/// Connects and applies pending migrations. A registry without a single organisation is new and gets the
+/// configured initial seed; since seeding is all-or-nothing, a start interrupted while seeding seeds again
+/// on the next start.
+pub async fn prepare_database(config: &Config) -> Result<DatabaseConnection, StartupError> {
+    let db = db::connect(&config.database_url).await?;
+    Migrator::up(&db, None).await.map_err(StartupError::Migrate)?;
+    let empty = organisation::Entity::find()
+        .one(&db)
+        .await
+        .map_err(StartupError::Migrate)?
+        .is_none();
+    if empty {
+        let report = match config.initial_seed {
+            InitialSeed::None => None,
+            InitialSeed::Reference => Some(seed::reference(&db, &ReferenceFiles::bundled()).await?),
+            InitialSeed::Demo => Some(seed::demo(&db, &ReferenceFiles::bundled(), &DemoFiles::bundled()).await?),
+        };
+        if let Some(report) = report {
+            tracing::info!(%report, seed = ?config.initial_seed, "seeded the new database");
+        }
+    }
+    Ok(db)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
