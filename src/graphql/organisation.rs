@@ -16,6 +16,7 @@ use crate::service::text::TextOwner;
 /// An organisation: a ministry, an agency, a municipality, a county, an association, a vendor.
 pub struct Organisation(pub organisation::Model);
 
+/// An organisation: a ministry, an agency, a municipality, a county, an association, a vendor.
 #[Object]
 impl Organisation {
     /// The organisation's global ID.
@@ -34,7 +35,11 @@ impl Organisation {
     }
 
     /// The organisation's name in the requested language (see `LocalizedText` for how it is chosen).
-    async fn name(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
+    ) -> async_graphql::Result<Option<String>> {
         localized(ctx, TextOwner::Organisation, self.0.id, "name", lang).await
     }
 
@@ -45,7 +50,11 @@ impl Organisation {
     }
 
     /// A description of the organisation in the requested language.
-    async fn description(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
+    ) -> async_graphql::Result<Option<String>> {
         localized(ctx, TextOwner::Organisation, self.0.id, "description", lang).await
     }
 
@@ -103,6 +112,7 @@ impl Organisation {
 /// An official identifier of an organisation, valid for a period.
 pub struct OrganisationIdentifier(pub organisation_identifier::Model);
 
+/// An official identifier of an organisation, valid for a period.
 #[Object]
 impl OrganisationIdentifier {
     /// The scheme the identifier belongs to.
@@ -156,3 +166,5 @@ impl OrganisationFilter {
         })
     }
 }
+
+crate::connection!(OrganisationConnection, OrganisationEdge, Organisation, "organisations");

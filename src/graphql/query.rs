@@ -2,10 +2,10 @@
 
 use async_graphql::{Context, ID, Object, ResultExt};
 
-use super::connection::{CountedConnection, paginate};
+use super::connection::paginate;
 use super::node::{self, Node};
-use super::organisation::{Organisation, OrganisationFilter};
-use super::strategy::{Strategy, StrategyFilter};
+use super::organisation::{Organisation, OrganisationConnection, OrganisationFilter};
+use super::strategy::{Strategy, StrategyConnection, StrategyFilter};
 use crate::entity::{organisation, strategy};
 use crate::error::Error;
 use crate::service::page::{MAX_PAGE_SIZE, PageRequest};
@@ -15,15 +15,24 @@ use crate::service::{organisation as organisations, strategy as strategies};
 #[derive(Default)]
 pub struct Query;
 
+/// The registry's entry points.
 #[Object]
 impl Query {
     /// Any record by its global ID; null when no record has the ID.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         Ok(node::resolve(ctx, &[id]).await?.pop().flatten())
     }
 
     /// Records by global IDs, in the order asked (at most 100); null where no record has the ID.
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() as u64 > MAX_PAGE_SIZE {
             let message = format!("`ids` has {} IDs, above the maximum of {MAX_PAGE_SIZE}", ids.len());
             return Err(Error::PageSize(message)).extend();
@@ -41,7 +50,7 @@ impl Query {
         #[graphql(desc = "Returns the last n organisations (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the organisations before this cursor.")] before: Option<String>,
         #[graphql(desc = "Which organisations to list.")] filter: Option<OrganisationFilter>,
-    ) -> async_graphql::Result<CountedConnection<Organisation>> {
+    ) -> async_graphql::Result<OrganisationConnection> {
         let filter = filter.unwrap_or_default().into_service().extend()?;
         let select = organisations::select(&filter);
         let request = PageRequest {
@@ -50,7 +59,11 @@ impl Query {
             last,
             before,
         };
-        paginate(ctx, select, organisation::Column::Id, |m| m.id, Organisation, request).await
+        Ok(
+            paginate(ctx, select, organisation::Column::Id, |m| m.id, Organisation, request)
+                .await?
+                .into(),
+        )
     }
 
     /// National strategies for digitalisation in the school system.
@@ -63,7 +76,7 @@ impl Query {
         #[graphql(desc = "Returns the last n strategies (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the strategies before this cursor.")] before: Option<String>,
         #[graphql(desc = "Which strategies to list.")] filter: Option<StrategyFilter>,
-    ) -> async_graphql::Result<CountedConnection<Strategy>> {
+    ) -> async_graphql::Result<StrategyConnection> {
         let select = strategies::select(&filter.unwrap_or_default().into_service());
         let request = PageRequest {
             first,
@@ -71,6 +84,8 @@ impl Query {
             last,
             before,
         };
-        paginate(ctx, select, strategy::Column::Id, |m| m.id, Strategy, request).await
+        Ok(paginate(ctx, select, strategy::Column::Id, |m| m.id, Strategy, request)
+            .await?
+            .into())
     }
 }

@@ -15,6 +15,7 @@ use crate::service::text::TextOwner;
 /// A national strategy, such as Sweden's digitalisation strategy for the school system (2017).
 pub struct Strategy(pub strategy::Model);
 
+/// A national strategy, such as Sweden's digitalisation strategy for the school system (2017).
 #[Object]
 impl Strategy {
     /// The strategy's global ID.
@@ -28,7 +29,11 @@ impl Strategy {
     }
 
     /// The strategy's name in the requested language.
-    async fn name(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
+    ) -> async_graphql::Result<Option<String>> {
         localized(ctx, TextOwner::Strategy, self.0.id, "name", lang).await
     }
 
@@ -38,7 +43,11 @@ impl Strategy {
     }
 
     /// A description of the strategy in the requested language.
-    async fn description(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
+    ) -> async_graphql::Result<Option<String>> {
         localized(ctx, TextOwner::Strategy, self.0.id, "description", lang).await
     }
 
@@ -111,6 +120,7 @@ impl Strategy {
 /// A focus area of a strategy, such as "Digital kompetens för alla i skolväsendet".
 pub struct FocusArea(pub focus_area::Model);
 
+/// A focus area of a strategy, such as "Digital kompetens för alla i skolväsendet".
 #[Object]
 impl FocusArea {
     /// The focus area's global ID.
@@ -129,7 +139,11 @@ impl FocusArea {
     }
 
     /// The focus area's name in the requested language.
-    async fn name(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
+    ) -> async_graphql::Result<Option<String>> {
         localized(ctx, TextOwner::FocusArea, self.0.id, "name", lang).await
     }
 
@@ -159,6 +173,7 @@ impl FocusArea {
 /// A goal (delmål) within a focus area, with a code such as "1.2".
 pub struct Goal(pub goal::Model);
 
+/// A goal (delmål) within a focus area, with a code such as "1.2".
 #[Object]
 impl Goal {
     /// The goal's global ID.
@@ -177,7 +192,11 @@ impl Goal {
     }
 
     /// The goal's wording in the requested language; null where no verified wording is known.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
+    ) -> async_graphql::Result<Option<String>> {
         localized(ctx, TextOwner::Goal, self.0.id, "title", lang).await
     }
 
@@ -187,7 +206,11 @@ impl Goal {
     }
 
     /// A remark on the record itself, such as how certain its wording is.
-    async fn note(&self, ctx: &Context<'_>, lang: Option<LanguageTag>) -> async_graphql::Result<Option<String>> {
+    async fn note(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
+    ) -> async_graphql::Result<Option<String>> {
         localized(ctx, TextOwner::Goal, self.0.id, "note", lang).await
     }
 
@@ -222,3 +245,5 @@ impl StrategyFilter {
         }
     }
 }
+
+crate::connection!(StrategyConnection, StrategyEdge, Strategy, "strategies");

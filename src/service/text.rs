@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
@@ -135,8 +135,7 @@ pub async fn load(db: &impl ConnectionTrait, owner: TextOwner, ids: &[Uuid]) -> 
     Ok(by_id)
 }
 
-/// Writes the texts of records of one type; a text that already exists for the same record, field and
-/// language is left as it is.
+/// Writes the texts of records of one type that have no texts yet (records just inserted).
 pub async fn insert(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uuid, &Texts)]) -> Result<(), DbErr> {
     let rows: Vec<(Uuid, &str, &Localized)> = records
         .iter()
@@ -151,12 +150,7 @@ pub async fn insert(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uui
         let mut insert = Query::insert();
         insert
             .into_table(owner.text_table())
-            .columns(["owner_id", "field", "lang", "text", "folded"].map(Alias::new))
-            .on_conflict(
-                OnConflict::columns(["owner_id", "field", "lang"].map(Alias::new))
-                    .do_nothing()
-                    .to_owned(),
-            );
+            .columns(["owner_id", "field", "lang", "text", "folded"].map(Alias::new));
         for (id, field, text) in chunk {
             insert
                 .values([

@@ -1,0 +1,99 @@
+//! The binary: help, the schema command, and one-line errors with a non-zero exit for bad input.
+
+use std::process::Command;
+
+fn kartla(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_kartla"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("the binary runs");
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (
+        output.status.code().unwrap_or(-1),
+        text(&output.stdout),
+        text(&output.stderr),
+    )
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let (code, stdout, _) = kartla(&["--help"]);
+    assert_eq!(code, 0);
+    for command in ["serve", "migrate", "seed", "schema"] {
+        assert!(stdout.contains(command), "{command} missing from {stdout}");
+    }
+    let (code, stdout, _) = kartla(&["migrate", "--help"]);
+    assert_eq!(code, 0);
+    for action in ["up", "down", "status", "fresh"] {
+        assert!(stdout.contains(action), "{action} missing from {stdout}");
+    }
+}
+
+#[test]
+fn schema_command_prints_the_checked_in_schema() {
+    let (code, stdout, _) = kartla(&["schema"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, kartla::graphql::sdl());
+}
+
+#[test]
+fn bad_database_urls_are_one_line_errors() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let missing_dir = format!("sqlite://{}/no/such/dir/k.db", dir.path().display());
+    for url in ["foo://bar", "postgres://", missing_dir.as_str()] {
+        let (code, stdout, stderr) = kartla(&["migrate", "--database-url", url, "status"]);
+        assert_eq!(code, 1, "{url}: {stdout} {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{url}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{url}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn bad_flags_and_seed_files_are_refused() {
+    let (code, _, stderr) = kartla(&["serve", "--listen", "not-an-address"]);
+    assert_eq!(code, 2, "{stderr}");
+    let dir = tempfile::tempdir().expect("a directory");
+    let url = format!("sqlite://{}/k.db?mode=rwc", dir.path().display());
+    let (code, _, stderr) = kartla(&[
+        "seed",
+        "--database-url",
+        &url,
+        "reference",
+        "--data-dir",
+        "/no/such/dir",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("se_lan.csv"), "{stderr}");
+
+    std::fs::write(
+        dir.path().join("se_lan.csv"),
+        "lanskod,iso3166_2,namn\n01,SE-AB,Stockholms län\n1,SE-C,Uppsala län\n",
+    )
+    .expect("write");
+    for name in ["se_kommuner.csv", "no_fylker_2024.csv", "no_kommuner_2024.csv"] {
+        std::fs::copy(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("data/reference")
+                .join(name),
+            dir.path().join(name),
+        )
+        .expect("copy");
+    }
+    let data_dir = dir.path().display().to_string();
+    let (code, _, stderr) = kartla(&["seed", "--database-url", &url, "reference", "--data-dir", &data_dir]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("se_lan.csv:3: county code \"1\" is not 2 digits"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = kartla(&["seed", "--database-url", &url, "reference"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout.trim(),
+        "1387 records added, 0 already present",
+        "the failed run wrote nothing"
+    );
+}

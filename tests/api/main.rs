@@ -1,0 +1,11 @@
+//! Integration tests: the real router, the real migrations, a fresh database per test. SQLite always;
+//! PostgreSQL and MariaDB when `KARTLA_TEST_POSTGRES_URL` / `KARTLA_TEST_MYSQL_URL` name a server.
+
+mod helpers;
+
+mod cli;
+mod database;
+mod graphql;
+mod migrations;
+mod schema;
+mod seed;
