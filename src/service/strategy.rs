@@ -23,18 +23,6 @@ pub fn select(filter: &StrategyFilter) -> Select<strategy::Entity> {
     select
 }
 
-/// Records of one entity by ID; `T` is the entity, `id` its ID column.
-pub async fn strategies_by_ids(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, strategy::Model>, DbErr> {
-    let rows = strategy::Entity::find()
-        .filter(strategy::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
-}
-
 /// The focus areas of each strategy, in order.
 pub async fn focus_areas_of(
     db: &impl ConnectionTrait,

@@ -252,3 +252,38 @@ async fn malformed_requests_get_client_errors() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_built_application_serves_over_tcp() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let test_db = TestDb::create(crate::helpers::Backend::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    let app = kartla::Application::build(&test_db.config(InitialSeed::Reference))
+        .await
+        .expect("the application builds");
+    let address = app.address();
+    assert_ne!(address.port(), 0, "port 0 was replaced by a real port");
+    let server = tokio::spawn(app.run_until_stopped());
+
+    let body =
+        json!({ "query": r#"{ organisations(filter: {country: ["SE"], kinds: [MUNICIPALITY]}) { totalCount } }"# })
+            .to_string();
+    let request = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("the server accepts connections");
+    stream.write_all(request.as_bytes()).await.expect("the request is sent");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("a response");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.ends_with(r#"{"data":{"organisations":{"totalCount":290}}}"#),
+        "{response}"
+    );
+    server.abort();
+}
