@@ -1,5 +1,6 @@
 //! The GraphQL API: the schema, its types, and the DataLoaders behind its relations.
 
+pub mod bookkeeping;
 pub mod connection;
 pub mod loader;
 pub mod node;

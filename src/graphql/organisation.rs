@@ -1,8 +1,8 @@
 //! Organisations in the API.
 
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
-use chrono::{DateTime, Utc};
 
+use super::bookkeeping::Bookkeeping;
 use super::loader::{IdentifiersOf, Loader, OrganisationKey};
 use super::scalars::{CountryCode, Date, LanguageTag};
 use super::text::{LocalizedText, localized, translations};
@@ -93,19 +93,13 @@ impl Organisation {
         Ok(rows.into_iter().map(OrganisationIdentifier).collect())
     }
 
-    /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-
-    /// The record's version, incremented on every change.
-    async fn version(&self) -> i32 {
-        self.0.version
+    #[graphql(flatten)]
+    async fn bookkeeping(&self) -> Bookkeeping {
+        Bookkeeping {
+            created_at: self.0.created_at,
+            updated_at: self.0.updated_at,
+            version: self.0.version,
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 //! Strategies, their focus areas and goals, in the API.
 
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
-use chrono::{DateTime, Utc};
 
+use super::bookkeeping::Bookkeeping;
 use super::loader::{FocusAreaKey, FocusAreasOf, GoalsOf, Loader, OrganisationKey, StrategyKey, StrategyOwnersOf};
 use super::organisation::Organisation;
 use super::scalars::{CountryCode, Date, LanguageTag};
@@ -101,19 +101,13 @@ impl Strategy {
         Ok(rows.into_iter().map(FocusArea).collect())
     }
 
-    /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-
-    /// The record's version, incremented on every change.
-    async fn version(&self) -> i32 {
-        self.0.version
+    #[graphql(flatten)]
+    async fn bookkeeping(&self) -> Bookkeeping {
+        Bookkeeping {
+            created_at: self.0.created_at,
+            updated_at: self.0.updated_at,
+            version: self.0.version,
+        }
     }
 }
 

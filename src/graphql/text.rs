@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::loader::{Loader, TextKey};
 use super::scalars::LanguageTag;
 use crate::service::language::{LanguagePreferences, pick};
-use crate::service::text::{Localized, TextOwner};
+use crate::service::text::{Localized, TextOwner, Texts};
 
 /// A text in one language.
 #[derive(Clone, Debug, SimpleObject)]
@@ -39,12 +39,7 @@ pub async fn localized(
     field: &str,
     lang: Option<LanguageTag>,
 ) -> async_graphql::Result<Option<String>> {
-    let texts = ctx
-        .data::<Loader>()?
-        .load_one(TextKey(owner, id))
-        .await
-        .extend()?
-        .unwrap_or_default();
+    let texts = texts_of(ctx, owner, id).await?;
     let mut wanted: Vec<&str> = lang.as_ref().map(|l| l.0.as_str()).into_iter().collect();
     if let Some(prefs) = ctx.data_opt::<LanguagePreferences>() {
         wanted.extend(prefs.0.iter().map(String::as_str));
@@ -60,11 +55,16 @@ pub async fn translations(
     id: Uuid,
     field: &str,
 ) -> async_graphql::Result<Vec<LocalizedText>> {
-    let texts = ctx
+    let texts = texts_of(ctx, owner, id).await?;
+    Ok(texts.field(field).iter().map(LocalizedText::from).collect())
+}
+
+/// All texts of one record, through the DataLoader.
+async fn texts_of(ctx: &Context<'_>, owner: TextOwner, id: Uuid) -> async_graphql::Result<Texts> {
+    Ok(ctx
         .data::<Loader>()?
         .load_one(TextKey(owner, id))
         .await
         .extend()?
-        .unwrap_or_default();
-    Ok(texts.field(field).iter().map(LocalizedText::from).collect())
+        .unwrap_or_default())
 }
