@@ -8,6 +8,9 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 /// How long an SQLite writer waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long connecting to a database server may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Why a connection could not be made; the message is one line and names no password.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -27,7 +30,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     let mut options = ConnectOptions::new(url);
     options
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
+        .connect_timeout(CONNECT_TIMEOUT)
         .acquire_timeout(Duration::from_secs(30))
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
@@ -38,14 +41,38 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     if scheme == "sqlite" {
         options.max_connections(8).min_connections(1);
     }
-    Database::connect(options)
-        .await
-        .map_err(|error| ConnectError(format!("cannot connect to the database {shown}: {}", one_line(&error))))
+    let fail = |error: &dyn std::fmt::Display| {
+        ConnectError(format!("cannot connect to the database {shown}: {}", one_line(error)))
+    };
+    probe(options.get_url()).await.map_err(|error| fail(&error))?;
+    Database::connect(options).await.map_err(|error| fail(&error))
 }
 
-/// The error's text on a single line.
+/// Opens and closes one connection to a server database, so an unreachable server or a wrong password is
+/// reported at once with its real cause, rather than as a pool timeout after retries.
+async fn probe(url: &str) -> Result<(), sea_orm::sqlx::Error> {
+    use sea_orm::sqlx::Connection as _;
+    let attempt = async {
+        if url.starts_with("postgres") {
+            sea_orm::sqlx::PgConnection::connect(url).await?.close().await
+        } else if url.starts_with("mysql") {
+            sea_orm::sqlx::MySqlConnection::connect(url).await?.close().await
+        } else {
+            Ok(())
+        }
+    };
+    tokio::time::timeout(CONNECT_TIMEOUT, attempt)
+        .await
+        .unwrap_or(Err(sea_orm::sqlx::Error::PoolTimedOut))
+}
+
+/// The error's text on a single line, without PostgreSQL's pointer into its own source ("at line 768").
 fn one_line(error: &dyn std::fmt::Display) -> String {
-    error.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+    let words: Vec<String> = error.to_string().split_whitespace().map(String::from).collect();
+    let n = words.len();
+    let ends_with_source_line =
+        n >= 3 && words[n - 3] == "at" && words[n - 2] == "line" && words[n - 1].chars().all(|c| c.is_ascii_digit());
+    words[..if ends_with_source_line { n - 3 } else { n }].join(" ")
 }
 
 /// A short name of the database kind, for logs.

@@ -42,7 +42,19 @@ fn schema_command_prints_the_checked_in_schema() {
 fn bad_database_urls_are_one_line_errors() {
     let dir = tempfile::tempdir().expect("a directory");
     let missing_dir = format!("sqlite://{}/no/such/dir/k.db", dir.path().display());
-    for url in ["foo://bar", "postgres://", missing_dir.as_str()] {
+    let refused = [
+        "postgres://postgres@127.0.0.1:1/kartla",
+        "mysql://root@127.0.0.1:1/kartla",
+    ];
+    for url in refused {
+        let (code, _, stderr) = kartla(&["migrate", "--database-url", url, "status"]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("Connection refused"),
+            "the real cause is reported: {stderr}"
+        );
+    }
+    for url in ["foo://bar", "postgres://", missing_dir.as_str(), refused[0], refused[1]] {
         let (code, stdout, stderr) = kartla(&["migrate", "--database-url", url, "status"]);
         assert_eq!(code, 1, "{url}: {stdout} {stderr}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "{url}: {stderr}");
