@@ -1,11 +1,12 @@
 //! The HTTP surface: `POST /graphql` runs GraphQL, `GET /` serves the GraphiQL explorer.
 
-use async_graphql::http::GraphiQLSource;
+mod graphiql;
+
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::trace::TraceLayer;
 
@@ -15,8 +16,9 @@ use crate::service::language::LanguagePreferences;
 /// The application's routes, sharing one schema.
 pub fn router(schema: KartlaSchema) -> Router {
     Router::new()
-        .route("/", get(graphiql))
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/", get(graphiql::page))
+        .route("/graphql", get(graphiql::page).post(graphql))
+        .route("/graphiql/{file}", get(graphiql::asset))
         .fallback(not_found)
         .layer(TraceLayer::new_for_http())
         .with_state(schema)
@@ -29,11 +31,6 @@ async fn graphql(State(schema): State<KartlaSchema>, headers: HeaderMap, request
         request = request.data(LanguagePreferences::from_accept_language(value));
     }
     schema.execute(request).await.into()
-}
-
-/// The GraphiQL explorer, pointed at `/graphql`.
-async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("Kartla").finish())
 }
 
 async fn not_found() -> impl IntoResponse {

@@ -5,6 +5,7 @@ mod helpers;
 
 mod cli;
 mod database;
+mod graphiql;
 mod graphql;
 mod migrations;
 mod schema;
