@@ -1,7 +1,5 @@
 //! The minimal read API: filters, keyset pages, global IDs, languages and errors.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
 use kartla::config::InitialSeed;
 use serde_json::{Value, json};
 
@@ -216,41 +214,6 @@ async fn languages_follow_argument_then_header(test_db: TestDb) {
             .contains("BCP 47"),
         "{bad}"
     );
-}
-
-#[tokio::test]
-async fn malformed_requests_get_client_errors() {
-    let test_db = TestDb::create(crate::helpers::Backend::Sqlite)
-        .await
-        .expect("SQLite is always there");
-    let app = TestApp::spawn(&test_db, InitialSeed::None).await;
-    let post = |body: &'static str| {
-        Request::post("/graphql")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body))
-            .expect("a request")
-    };
-    let (status, _) = app.send(post("{not json")).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, body) = app.send(post(r#"{"query": "{ organisations { "}"#)).await;
-    assert!(
-        status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
-        "{status}"
-    );
-    assert!(body["errors"][0]["message"].as_str().is_some(), "{body}");
-    let (status, body) = app.send(post(r#"{"query": "{ nothingHere }"}"#)).await;
-    assert!(status.is_client_error() || status == StatusCode::OK, "{status}");
-    assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("nothingHere"),
-        "{body}"
-    );
-    let (status, _) = app
-        .send(Request::get("/nowhere").body(Body::empty()).expect("a request"))
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,6 +7,7 @@ mod cli;
 mod database;
 mod graphiql;
 mod graphql;
+mod http;
 mod migrations;
 mod schema;
 mod seed;

@@ -1,0 +1,237 @@
+//! GraphQL over HTTP, following the GraphQL-over-HTTP specification: POST with `application/json`, GET for
+//! queries, answers in `application/graphql-response+json` or `application/json` as the client accepts,
+//! and the status codes the specification gives. A browser asking for HTML at `/graphql` gets GraphiQL.
+
+use async_graphql::parser::parse_query;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::graphiql;
+use crate::graphql::KartlaSchema;
+use crate::service::language::LanguagePreferences;
+
+/// The media type of a GraphQL response the client accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    /// `application/graphql-response+json`: request errors get 4xx status codes.
+    GraphqlResponse,
+    /// `application/json`: every well-formed request gets 200.
+    Json,
+}
+
+impl Answer {
+    fn media_type(self) -> &'static str {
+        match self {
+            Answer::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Answer::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// What the client accepts, from `Accept`: the first of the two GraphQL media types it lists by quality,
+/// `application/json` when it sends no `Accept` or accepts anything, `None` when it accepts neither.
+fn negotiate(headers: &HeaderMap) -> Option<Answer> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(Answer::Json);
+    };
+    let mut ranked: Vec<(f32, usize, Answer)> = Vec::new();
+    for (position, part) in accept.split(',').enumerate() {
+        let mut pieces = part.split(';');
+        let media = pieces.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let quality = pieces
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok());
+        let quality = quality.unwrap_or(1.0);
+        let answer = match media.as_str() {
+            "application/graphql-response+json" => Answer::GraphqlResponse,
+            "application/json" | "application/*" | "*/*" => Answer::Json,
+            _ => continue,
+        };
+        if quality > 0.0 {
+            ranked.push((quality, position, answer));
+        }
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.first().map(|(_, _, answer)| *answer)
+}
+
+/// Whether the request comes from a browser asking for a page rather than for data.
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// An error about the HTTP request itself, in the shape of a GraphQL response.
+fn request_error(status: StatusCode, answer: Answer, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] });
+    (status, [(header::CONTENT_TYPE, answer.media_type())], body.to_string()).into_response()
+}
+
+fn not_acceptable() -> Response {
+    let message = "Accept application/graphql-response+json or application/json";
+    request_error(StatusCode::NOT_ACCEPTABLE, Answer::Json, message)
+}
+
+/// Runs a request and answers it in the negotiated media type.
+async fn execute(
+    schema: &KartlaSchema,
+    headers: &HeaderMap,
+    answer: Answer,
+    request: async_graphql::Request,
+) -> Response {
+    let mut request = request;
+    if let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+        request = request.data(LanguagePreferences::from_accept_language(value));
+    }
+    let response = schema.execute(request).await;
+    // A request error (parse, validation, variables) leaves no data and no error with a path.
+    let request_failed = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty());
+    let status = if answer == Answer::GraphqlResponse && request_failed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    match serde_json::to_string(&response) {
+        Ok(body) => (status, [(header::CONTENT_TYPE, answer.media_type())], body).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "cannot serialise a GraphQL response");
+            request_error(StatusCode::INTERNAL_SERVER_ERROR, answer, "internal error")
+        }
+    }
+}
+
+/// `POST /graphql`: a JSON body `{query, operationName?, variables?, extensions?}`.
+pub async fn post(State(schema): State<KartlaSchema>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(answer) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if media != "application/json" {
+        let message = if content_type.is_empty() {
+            "Missing Content-Type: send the request as application/json".to_owned()
+        } else {
+            format!("Unsupported Content-Type {content_type:?}: send the request as application/json")
+        };
+        return request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, answer, &message);
+    }
+    let value: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(value) => value,
+        Err(error) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                answer,
+                &format!("The body is not JSON: {error}"),
+            );
+        }
+    };
+    if !value.is_object() {
+        let message = "The body must be one JSON object {\"query\": ...}; batches are not accepted";
+        return request_error(StatusCode::BAD_REQUEST, answer, message);
+    }
+    if !value.get("query").is_some_and(serde_json::Value::is_string) {
+        return request_error(StatusCode::BAD_REQUEST, answer, "The body has no \"query\" string");
+    }
+    match serde_json::from_value::<async_graphql::Request>(value) {
+        Ok(request) => execute(&schema, &headers, answer, request).await,
+        Err(error) => request_error(StatusCode::BAD_REQUEST, answer, &format!("Malformed request: {error}")),
+    }
+}
+
+/// The URL parameters of a GET request.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetParams {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// `GET /graphql?query=...`: queries only; a mutation is refused with 405. A browser without a query gets
+/// GraphiQL.
+pub async fn get(
+    State(schema): State<KartlaSchema>,
+    headers: HeaderMap,
+    params: Result<Query<GetParams>, QueryRejection>,
+) -> Response {
+    let params = params.ok().map(|Query(params)| params);
+    let has_query = params.as_ref().is_some_and(|p| p.query.is_some());
+    if !has_query && wants_html(&headers) {
+        return graphiql::page().await;
+    }
+    let Some(answer) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let Some(params) = params else {
+        return request_error(StatusCode::BAD_REQUEST, answer, "Malformed URL parameters");
+    };
+    let Some(query) = params.query else {
+        return request_error(StatusCode::BAD_REQUEST, answer, "Missing the \"query\" parameter");
+    };
+    if is_mutation(&query, params.operation_name.as_deref()) {
+        let mut response = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            answer,
+            "Mutations are only accepted with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    let mut request = async_graphql::Request::new(query);
+    request.operation_name = params.operation_name;
+    for (name, text) in [("variables", &params.variables), ("extensions", &params.extensions)] {
+        let Some(text) = text else { continue };
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(text);
+        let message = format!("The \"{name}\" parameter is not a JSON object");
+        let Ok(value @ serde_json::Value::Object(_)) = parsed else {
+            return request_error(StatusCode::BAD_REQUEST, answer, &message);
+        };
+        if name == "variables" {
+            request.variables = async_graphql::Variables::from_json(value);
+        } else {
+            match serde_json::from_value(value) {
+                Ok(extensions) => request.extensions = extensions,
+                Err(_) => return request_error(StatusCode::BAD_REQUEST, answer, &message),
+            }
+        }
+    }
+    execute(&schema, &headers, answer, request).await
+}
+
+/// Whether the operation a GET would run is a mutation (or a subscription, which GET cannot serve either).
+fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
+    let Ok(document) = parse_query(query) else { return false };
+    let operation = match (&document.operations, operation_name) {
+        (DocumentOperations::Single(operation), _) => Some(&operation.node),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, op)| &op.node),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next().map(|op| &op.node)
+        }
+        _ => None,
+    };
+    operation.is_some_and(|op| op.ty != OperationType::Query)
+}
