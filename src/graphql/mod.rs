@@ -1,7 +1,9 @@
 //! The GraphQL API: the schema, its types, and the DataLoaders behind its relations.
 
+pub mod action_plan;
 pub mod bookkeeping;
 pub mod connection;
+pub mod initiative;
 pub mod loader;
 pub mod node;
 pub mod organisation;
@@ -9,6 +11,7 @@ pub mod query;
 pub mod scalars;
 pub mod strategy;
 pub mod text;
+pub mod theme;
 
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;

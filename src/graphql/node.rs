@@ -3,9 +3,14 @@
 use async_graphql::{Context, ID, Interface, ResultExt};
 use uuid::Uuid;
 
-use super::loader::{FocusAreaKey, GoalKey, Loader, OrganisationKey, StrategyKey};
+use super::action_plan::ActionPlan;
+use super::initiative::Initiative;
+use super::loader::{
+    ActionPlanKey, FocusAreaKey, GoalKey, InitiativeKey, Loader, OrganisationKey, StrategyKey, ThemeKey,
+};
 use super::organisation::Organisation;
 use super::strategy::{FocusArea, Goal, Strategy};
+use super::theme::Theme;
 use crate::service::id::{self, NodeType};
 
 /// A record with a global ID.
@@ -24,6 +29,12 @@ pub enum Node {
     FocusArea(FocusArea),
     /// A goal.
     Goal(Goal),
+    /// An action plan.
+    ActionPlan(ActionPlan),
+    /// An initiative.
+    Initiative(Initiative),
+    /// A theme.
+    Theme(Theme),
 }
 
 /// Resolves global IDs: a malformed ID is a `BAD_ID` error, a well-formed ID of nothing is `None`.
@@ -45,6 +56,15 @@ pub async fn resolve(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec
         .await
         .extend()?;
     let goals = loader.load_many(of(NodeType::Goal).map(GoalKey)).await.extend()?;
+    let plans = loader
+        .load_many(of(NodeType::ActionPlan).map(ActionPlanKey))
+        .await
+        .extend()?;
+    let initiatives = loader
+        .load_many(of(NodeType::Initiative).map(InitiativeKey))
+        .await
+        .extend()?;
+    let themes = loader.load_many(of(NodeType::Theme).map(ThemeKey)).await.extend()?;
     Ok(decoded
         .into_iter()
         .map(|(node_type, id)| match node_type {
@@ -61,6 +81,15 @@ pub async fn resolve(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec
                 .cloned()
                 .map(|m| Node::FocusArea(FocusArea(m))),
             NodeType::Goal => goals.get(&GoalKey(id)).cloned().map(|m| Node::Goal(Goal(m))),
+            NodeType::ActionPlan => plans
+                .get(&ActionPlanKey(id))
+                .cloned()
+                .map(|m| Node::ActionPlan(ActionPlan(m))),
+            NodeType::Initiative => initiatives
+                .get(&InitiativeKey(id))
+                .cloned()
+                .map(|m| Node::Initiative(Initiative(m))),
+            NodeType::Theme => themes.get(&ThemeKey(id)).cloned().map(|m| Node::Theme(Theme(m))),
         })
         .collect())
 }

@@ -2,14 +2,19 @@
 
 use async_graphql::{Context, ID, Object, ResultExt};
 
+use super::action_plan::{ActionPlan, ActionPlanConnection, ActionPlanFilter};
 use super::connection::paginate;
+use super::initiative::{Initiative, InitiativeConnection, InitiativeFilter};
 use super::node::{self, Node};
 use super::organisation::{Organisation, OrganisationConnection, OrganisationFilter};
 use super::strategy::{Strategy, StrategyConnection, StrategyFilter};
-use crate::entity::{organisation, strategy};
+use super::theme::Theme;
+use crate::entity::{action_plan, initiative, organisation, strategy};
 use crate::error::Error;
 use crate::service::page::{MAX_PAGE_SIZE, PageRequest};
-use crate::service::{organisation as organisations, strategy as strategies};
+use crate::service::{
+    action_plan as action_plans, initiative as initiatives, organisation as organisations, strategy as strategies,
+};
 
 /// The registry's entry points.
 #[derive(Default)]
@@ -87,5 +92,64 @@ impl Query {
         Ok(paginate(ctx, select, strategy::Column::Id, |m| m.id, Strategy, request)
             .await?
             .into())
+    }
+
+    /// Action plans, such as skolDigiplan.
+    async fn action_plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n action plans (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the action plans after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n action plans (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the action plans before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Which action plans to list.")] filter: Option<ActionPlanFilter>,
+    ) -> async_graphql::Result<ActionPlanConnection> {
+        let (countries, strategy) = filter.unwrap_or_default().into_parts().extend()?;
+        let select = action_plans::select(&countries, strategy);
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(
+            paginate(ctx, select, action_plan::Column::Id, |m| m.id, ActionPlan, request)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Initiatives: the measures of action plans and the work around them.
+    async fn initiatives(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n initiatives (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the initiatives after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n initiatives (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the initiatives before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Which initiatives to list.")] filter: Option<InitiativeFilter>,
+    ) -> async_graphql::Result<InitiativeConnection> {
+        let filter = filter.unwrap_or_default().into_service().extend()?;
+        let select = initiatives::select(&filter);
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(
+            paginate(ctx, select, initiative::Column::Id, |m| m.id, Initiative, request)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Every theme of the code list, by code.
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let rows = action_plans::themes(db).await.map_err(Error::from).extend()?;
+        Ok(rows.into_iter().map(Theme).collect())
     }
 }

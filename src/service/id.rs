@@ -18,14 +18,24 @@ pub enum NodeType {
     FocusArea,
     /// A goal of a focus area.
     Goal,
+    /// An action plan.
+    ActionPlan,
+    /// An initiative.
+    Initiative,
+    /// A theme.
+    Theme,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 4] = [
+    /// Every node type; `decode` knows only these. The test below checks each one round-trips.
+    pub const ALL: [NodeType; 7] = [
         NodeType::Organisation,
         NodeType::Strategy,
         NodeType::FocusArea,
         NodeType::Goal,
+        NodeType::ActionPlan,
+        NodeType::Initiative,
+        NodeType::Theme,
     ];
 
     /// The GraphQL type name, which is also the prefix inside the ID.
@@ -35,6 +45,9 @@ impl NodeType {
             NodeType::Strategy => "Strategy",
             NodeType::FocusArea => "FocusArea",
             NodeType::Goal => "Goal",
+            NodeType::ActionPlan => "ActionPlan",
+            NodeType::Initiative => "Initiative",
+            NodeType::Theme => "Theme",
         }
     }
 }
@@ -79,6 +92,9 @@ mod tests {
     #[test]
     fn round_trips_and_rejects_garbage() {
         let uuid = Uuid::new_v4();
+        for node_type in NodeType::ALL {
+            assert_eq!(decode(&encode(node_type, uuid)).ok(), Some((node_type, uuid)));
+        }
         let id = encode(NodeType::Goal, uuid);
         assert_eq!(decode(&id).ok(), Some((NodeType::Goal, uuid)));
         assert!(matches!(decode_as(&id, NodeType::Strategy), Err(Error::BadId(_))));

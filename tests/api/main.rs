@@ -8,6 +8,7 @@ mod database;
 mod graphiql;
 mod graphql;
 mod http;
+mod initiatives;
 mod migrations;
 mod schema;
 mod seed;

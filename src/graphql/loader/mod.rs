@@ -3,6 +3,7 @@
 //! batch query lives in its own file, and [`register`] is the one place they are set up.
 
 mod identifiers;
+mod initiative_parts;
 mod records;
 mod strategy_parts;
 mod texts;
@@ -11,7 +12,11 @@ use async_graphql::dataloader::DataLoader;
 use sea_orm::DatabaseConnection;
 
 pub use identifiers::IdentifiersOf;
-pub use records::{FocusAreaKey, GoalKey, OrganisationKey, StrategyKey};
+pub use initiative_parts::{
+    ActionPlanOwnersOf, GoalsOfInitiative, ResponsibilitiesOfInitiative, SchoolLevelsOf, StatusUpdatesOf,
+    ThemesOfInitiative,
+};
+pub use records::{ActionPlanKey, FocusAreaKey, GoalKey, InitiativeKey, OrganisationKey, StrategyKey, ThemeKey};
 pub use strategy_parts::{FocusAreasOf, GoalsOf, StrategyOwnersOf};
 pub use texts::TextKey;
 

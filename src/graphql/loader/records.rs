@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::RegistryLoader;
-use crate::entity::{focus_area, goal, organisation, strategy};
+use crate::entity::{action_plan, focus_area, goal, initiative, organisation, strategy, theme};
 use crate::error::Error;
 
 macro_rules! by_id {
@@ -50,4 +50,19 @@ by_id!(
     /// A goal by ID.
     GoalKey,
     goal
+);
+by_id!(
+    /// An action plan by ID.
+    ActionPlanKey,
+    action_plan
+);
+by_id!(
+    /// An initiative by ID.
+    InitiativeKey,
+    initiative
+);
+by_id!(
+    /// A theme by ID.
+    ThemeKey,
+    theme
 );

@@ -1,0 +1,138 @@
+//! Action plans in the API.
+
+use async_graphql::{Context, ID, InputObject, Object, ResultExt};
+
+use super::bookkeeping::Bookkeeping;
+use super::loader::{ActionPlanOwnersOf, Loader, OrganisationKey, StrategyKey};
+use super::organisation::Organisation;
+use super::scalars::{CountryCode, Date, LanguageTag};
+use super::strategy::Strategy;
+use super::text::{LocalizedText, localized, translations};
+use crate::entity::action_plan;
+use crate::error::Error;
+use crate::service::id::{self, NodeType};
+use crate::service::text::TextOwner;
+
+/// An action plan, such as Sweden's skolDigiplan (2019), optionally under a strategy.
+pub struct ActionPlan(pub action_plan::Model);
+
+/// An action plan, such as Sweden's skolDigiplan (2019), optionally under a strategy.
+#[Object]
+impl ActionPlan {
+    /// The action plan's global ID.
+    pub async fn id(&self) -> ID {
+        ID(id::encode(NodeType::ActionPlan, self.0.id))
+    }
+
+    /// The country whose plan this is.
+    async fn country(&self) -> CountryCode {
+        CountryCode(self.0.country.clone())
+    }
+
+    /// The plan's title in the requested language.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
+    ) -> async_graphql::Result<Option<String>> {
+        localized(ctx, TextOwner::ActionPlan, self.0.id, "title", lang).await
+    }
+
+    /// The title in every language it has.
+    async fn title_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
+        translations(ctx, TextOwner::ActionPlan, self.0.id, "title").await
+    }
+
+    /// A description of the plan in the requested language.
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
+    ) -> async_graphql::Result<Option<String>> {
+        localized(ctx, TextOwner::ActionPlan, self.0.id, "description", lang).await
+    }
+
+    /// The description in every language it has.
+    async fn description_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
+        translations(ctx, TextOwner::ActionPlan, self.0.id, "description").await
+    }
+
+    /// The day the plan was published or handed over, when known.
+    async fn published_on(&self) -> Option<Date> {
+        self.0.published_on.map(Date)
+    }
+
+    /// The first year the plan covers, when known.
+    async fn start_year(&self) -> Option<i32> {
+        self.0.start_year
+    }
+
+    /// The last year the plan covers, when known.
+    async fn end_year(&self) -> Option<i32> {
+        self.0.end_year
+    }
+
+    /// The strategy the plan carries out, if any.
+    async fn strategy(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Strategy>> {
+        let Some(strategy) = self.0.strategy_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .data::<Loader>()?
+            .load_one(StrategyKey(strategy))
+            .await
+            .extend()?
+            .map(Strategy))
+    }
+
+    /// The organisations that own the plan.
+    async fn owners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Organisation>> {
+        let loader = ctx.data::<Loader>()?;
+        let ids = loader
+            .load_one(ActionPlanOwnersOf(self.0.id))
+            .await
+            .extend()?
+            .unwrap_or_default();
+        let found = loader
+            .load_many(ids.iter().copied().map(OrganisationKey))
+            .await
+            .extend()?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(&OrganisationKey(*id)).cloned())
+            .map(Organisation)
+            .collect())
+    }
+
+    #[graphql(flatten)]
+    async fn bookkeeping(&self) -> Bookkeeping {
+        Bookkeeping {
+            created_at: self.0.created_at,
+            updated_at: self.0.updated_at,
+            version: self.0.version,
+        }
+    }
+}
+
+/// Which action plans to list.
+#[derive(Default, InputObject)]
+pub struct ActionPlanFilter {
+    /// Plans of these countries.
+    country: Option<Vec<CountryCode>>,
+    /// Plans under this strategy.
+    strategy: Option<ID>,
+}
+
+impl ActionPlanFilter {
+    /// The countries and the decoded strategy ID.
+    pub fn into_parts(self) -> Result<(Vec<String>, Option<uuid::Uuid>), Error> {
+        let countries = self.country.unwrap_or_default().into_iter().map(|c| c.0).collect();
+        let strategy = self
+            .strategy
+            .map(|id| id::decode_as(&id, NodeType::Strategy))
+            .transpose()?;
+        Ok((countries, strategy))
+    }
+}
+
+crate::connection!(ActionPlanConnection, ActionPlanEdge, ActionPlan, "action plans");
