@@ -21,6 +21,9 @@ pub enum Error {
     /// A cursor that this connection did not hand out.
     #[error("{0}")]
     BadCursor(String),
+    /// A well-formed ID of a record that does not exist, where a record is required.
+    #[error("{0}")]
+    NotFound(String),
     /// Any other invalid argument.
     #[error("{0}")]
     BadInput(String),
@@ -37,6 +40,7 @@ impl Error {
             Error::PageSize(_) => "PAGE_SIZE",
             Error::BadCursor(_) => "BAD_CURSOR",
             Error::BadInput(_) => "BAD_USER_INPUT",
+            Error::NotFound(_) => "NOT_FOUND",
             Error::Database(_) => "INTERNAL",
         }
     }

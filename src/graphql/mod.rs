@@ -3,6 +3,7 @@
 pub mod action_plan;
 pub mod bookkeeping;
 pub mod connection;
+pub mod coverage;
 pub mod initiative;
 pub mod loader;
 pub mod node;

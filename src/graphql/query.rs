@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Object, ResultExt};
 
 use super::action_plan::{ActionPlan, ActionPlanConnection, ActionPlanFilter};
 use super::connection::paginate;
+use super::coverage::StrategyCoverage;
 use super::initiative::{Initiative, InitiativeConnection, InitiativeFilter};
 use super::node::{self, Node};
 use super::organisation::{Organisation, OrganisationConnection, OrganisationFilter};
@@ -13,7 +14,8 @@ use crate::entity::{action_plan, initiative, organisation, strategy};
 use crate::error::Error;
 use crate::service::page::{MAX_PAGE_SIZE, PageRequest};
 use crate::service::{
-    action_plan as action_plans, initiative as initiatives, organisation as organisations, strategy as strategies,
+    action_plan as action_plans, coverage, initiative as initiatives, organisation as organisations,
+    strategy as strategies,
 };
 
 /// The registry's entry points.
@@ -151,5 +153,24 @@ impl Query {
         let db = ctx.data::<sea_orm::DatabaseConnection>()?;
         let rows = action_plans::themes(db).await.map_err(Error::from).extend()?;
         Ok(rows.into_iter().map(Theme).collect())
+    }
+
+    /// A strategy's goals and what serves them: per focus area and goal, the initiatives serving it, counts of
+    /// initiatives and activities by status, and `gap` where nothing is decided or under way.
+    async fn coverage(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The strategy's global ID.")] strategy_id: ID,
+    ) -> async_graphql::Result<StrategyCoverage> {
+        let id = crate::service::id::decode_as(&strategy_id, crate::service::id::NodeType::Strategy).extend()?;
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        match coverage::coverage(db, id).await.extend()? {
+            Some(found) => Ok(StrategyCoverage(found)),
+            None => Err(Error::NotFound(format!(
+                "no strategy has the ID {:?}",
+                strategy_id.as_str()
+            )))
+            .extend(),
+        }
     }
 }

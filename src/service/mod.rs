@@ -2,6 +2,7 @@
 //! transaction or on the pool alike, and are tested without GraphQL.
 
 pub mod action_plan;
+pub mod coverage;
 pub mod id;
 pub mod initiative;
 pub mod language;

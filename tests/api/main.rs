@@ -4,6 +4,7 @@
 mod helpers;
 
 mod cli;
+mod coverage;
 mod database;
 mod graphiql;
 mod graphql;

@@ -1,0 +1,113 @@
+//! `coverage(strategyId:)`: which goals are served by what, and where the gaps are.
+
+use chrono::Utc;
+use kartla::config::InitialSeed;
+use kartla::entity::enums::Status;
+use kartla::entity::{activity, initiative_goal};
+use kartla::service::id::{NodeType, encode};
+use kartla::service::seed::seed_id;
+use sea_orm::{ActiveModelTrait, Set};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestDb};
+use crate::on_every_backend;
+
+on_every_backend!(coverage_shows_what_serves_each_goal_and_the_gaps);
+
+async fn coverage_shows_what_serves_each_goal_and_the_gaps(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let strategy = seed_id(&["demo", "strategy", "se-2017"]);
+    let goal = |code: &str| seed_id(&["demo", "goal", &strategy.to_string(), code]);
+    let initiative = |number: &str| seed_id(&["demo", "initiative", "skoldigiplan", number]);
+    // Initiative 1 (DECIDED) serves 1.2; initiative 11 (COMPLETED) serves 2.2 and has an ONGOING activity.
+    for (initiative_id, goal_id) in [(initiative("1"), goal("1.2")), (initiative("11"), goal("2.2"))] {
+        initiative_goal::ActiveModel {
+            initiative_id: Set(initiative_id),
+            goal_id: Set(goal_id),
+        }
+        .insert(&app.db)
+        .await
+        .expect("a link");
+    }
+    let now = Utc::now();
+    activity::ActiveModel {
+        id: Set(uuid::Uuid::new_v4()),
+        initiative_id: Set(initiative("11")),
+        position: Set(Some(1)),
+        status: Set(Status::Ongoing),
+        planned_start: Set(None),
+        planned_end: Set(None),
+        actual_start: Set(None),
+        actual_end: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .expect("an activity");
+
+    let query = format!(
+        r#"{{ coverage(strategyId: "{}") {{ strategy {{ adoptedOn }} focusAreas {{ focusArea {{ code }} goals {{
+             goal {{ code }} gap initiatives {{ number }}
+             initiativesByStatus {{ status count }} activitiesByStatus {{ status count }} }} }} }} }}"#,
+        encode(NodeType::Strategy, strategy)
+    );
+    let data = app.query(&query).await;
+    assert_eq!(data["coverage"]["strategy"]["adoptedOn"], "2017-10-19");
+    let goals: Vec<&Value> = data["coverage"]["focusAreas"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|area| area["goals"].as_array().into_iter().flatten())
+        .collect();
+    assert_eq!(goals.len(), 9);
+    let by_code = |code: &str| *goals.iter().find(|g| g["goal"]["code"] == code).expect("the goal");
+    let count = |list: &Value, status: &str| {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["status"] == status)
+            .map(|c| c["count"].clone())
+    };
+
+    assert_eq!(by_code("1.2")["gap"], false);
+    assert_eq!(by_code("1.2")["initiatives"], json!([{ "number": 1 }]));
+    assert_eq!(count(&by_code("1.2")["initiativesByStatus"], "DECIDED"), Some(json!(1)));
+    assert_eq!(
+        by_code("2.2")["gap"],
+        true,
+        "only a completed initiative: nothing under way"
+    );
+    assert_eq!(
+        count(&by_code("2.2")["initiativesByStatus"], "COMPLETED"),
+        Some(json!(1))
+    );
+    assert_eq!(count(&by_code("2.2")["activitiesByStatus"], "ONGOING"), Some(json!(1)));
+    assert_eq!(by_code("3.1")["gap"], true);
+    assert_eq!(by_code("3.1")["initiatives"], json!([]));
+    assert_eq!(
+        by_code("3.1")["initiativesByStatus"].as_array().map(Vec::len),
+        Some(6),
+        "every status, zeros too"
+    );
+    let gaps = goals.iter().filter(|g| g["gap"] == true).count();
+    assert_eq!(gaps, 8);
+
+    let missing = encode(NodeType::Strategy, uuid::Uuid::new_v4());
+    assert_eq!(
+        app.error_code(&format!(
+            r#"{{ coverage(strategyId: "{missing}") {{ gap: strategy {{ id }} }} }}"#
+        ))
+        .await,
+        "NOT_FOUND"
+    );
+    let wrong_type = encode(NodeType::Goal, goal("1.1"));
+    assert_eq!(
+        app.error_code(&format!(
+            r#"{{ coverage(strategyId: "{wrong_type}") {{ strategy {{ id }} }} }}"#
+        ))
+        .await,
+        "BAD_ID"
+    );
+}
