@@ -5,7 +5,7 @@ use async_graphql::Enum;
 use sea_orm::entity::prelude::*;
 
 /// What kind of organisation this is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum OrganisationKind {
     /// A government ministry (Utbildningsdepartementet, Kunnskapsdepartementet).
@@ -41,7 +41,7 @@ pub enum OrganisationKind {
 }
 
 /// The scheme an official identifier belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum IdentifierScheme {
     /// Swedish municipality code (kommunkod, four digits), from SCB.
@@ -69,7 +69,7 @@ pub enum IdentifierScheme {
 
 /// Where an initiative or activity stands. Each value maps to one code of the IATI ActivityStatus
 /// code list (see [`Status::iati_code`]), so the registry can be exported to IATI-aware tools.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum Status {
     /// Proposed, not yet decided (IATI 1, Pipeline/identification).
@@ -106,7 +106,7 @@ impl Status {
 }
 
 /// A level of the school system.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum SchoolLevel {
     /// Preschool and kindergarten (förskola, barnehage).
@@ -124,7 +124,7 @@ pub enum SchoolLevel {
 }
 
 /// The role an organisation holds on an initiative or an activity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum Role {
     /// Leads the work.
@@ -148,7 +148,7 @@ pub enum Role {
 }
 
 /// Whether an organisation has accepted a role it was given or proposed for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum DecisionState {
     /// Proposed, not yet answered.
@@ -163,7 +163,7 @@ pub enum DecisionState {
 }
 
 /// Where a school authority stands in an activity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum ParticipationStatus {
     /// Has declared interest.
@@ -181,7 +181,7 @@ pub enum ParticipationStatus {
 }
 
 /// What kind of consultation event this is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum EventKind {
     /// A meeting (a dialogue meeting, a rådslag).
@@ -193,7 +193,7 @@ pub enum EventKind {
 }
 
 /// What kind of document a source is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum SourceKind {
     /// A strategy document.

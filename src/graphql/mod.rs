@@ -10,6 +10,7 @@ pub mod node;
 pub mod organisation;
 pub mod query;
 pub mod scalars;
+pub mod statistics;
 pub mod strategy;
 pub mod text;
 pub mod theme;

@@ -8,13 +8,14 @@ use super::coverage::StrategyCoverage;
 use super::initiative::{Initiative, InitiativeConnection, InitiativeFilter};
 use super::node::{self, Node};
 use super::organisation::{Organisation, OrganisationConnection, OrganisationFilter};
+use super::statistics::InitiativeStatistics;
 use super::strategy::{Strategy, StrategyConnection, StrategyFilter};
 use super::theme::Theme;
 use crate::entity::{action_plan, initiative, organisation, strategy};
 use crate::error::Error;
 use crate::service::page::{MAX_PAGE_SIZE, PageRequest};
 use crate::service::{
-    action_plan as action_plans, coverage, initiative as initiatives, organisation as organisations,
+    action_plan as action_plans, coverage, initiative as initiatives, organisation as organisations, statistics,
     strategy as strategies,
 };
 
@@ -172,5 +173,21 @@ impl Query {
             )))
             .extend(),
         }
+    }
+
+    /// Facet counts (status, country, theme, focus area, school level, kind of responsible organisation,
+    /// region of participants) over exactly the initiatives `initiatives(filter:)` returns with this filter.
+    async fn statistics(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which initiatives to count; the same filter as `initiatives`.")] filter: Option<
+            InitiativeFilter,
+        >,
+    ) -> async_graphql::Result<InitiativeStatistics> {
+        let filter = filter.unwrap_or_default().into_service().extend()?;
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        Ok(InitiativeStatistics(
+            statistics::statistics(db, &filter).await.extend()?,
+        ))
     }
 }

@@ -9,5 +9,6 @@ pub mod language;
 pub mod organisation;
 pub mod page;
 pub mod seed;
+pub mod statistics;
 pub mod strategy;
 pub mod text;

@@ -13,3 +13,4 @@ mod initiatives;
 mod migrations;
 mod schema;
 mod seed;
+mod statistics;
