@@ -13,4 +13,5 @@ mod initiatives;
 mod migrations;
 mod schema;
 mod seed;
+mod statements;
 mod statistics;
