@@ -7,7 +7,7 @@ use async_graphql::dataloader::Loader;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::RegistryLoader;
+use super::{RegistryLoader, every_key};
 use crate::entity::enums::SchoolLevel;
 use crate::entity::{
     action_plan_owner, goal, initiative_goal, initiative_school_level, initiative_theme, responsibility, status_update,
@@ -49,14 +49,23 @@ key!(
     ActionPlanOwnersOf
 );
 
-/// An answer for every key, empty where nothing was found.
-fn every_key<K: Copy + Eq + std::hash::Hash, V>(
-    keys: &[K],
-    id: impl Fn(K) -> Uuid,
-    mut found: HashMap<Uuid, Vec<V>>,
-) -> HashMap<K, Vec<V>> {
-    keys.iter()
-        .map(|key| (*key, found.remove(&id(*key)).unwrap_or_default()))
+/// For each initiative, the records its link rows point at, sorted by `sort_key`.
+fn linked<L, R: Clone>(
+    links: Vec<L>,
+    records: Vec<R>,
+    initiative_of: impl Fn(&L) -> Uuid,
+    target_of: impl Fn(&L) -> Uuid,
+    id_of: impl Fn(&R) -> Uuid,
+    sort_key: impl Fn(&R) -> String,
+) -> HashMap<Uuid, Vec<R>> {
+    let by_id: HashMap<Uuid, R> = records.into_iter().map(|r| (id_of(&r), r)).collect();
+    group(links, initiative_of)
+        .into_iter()
+        .map(|(initiative, links)| {
+            let mut list: Vec<R> = links.iter().filter_map(|l| by_id.get(&target_of(l)).cloned()).collect();
+            list.sort_by_key(|r| sort_key(r));
+            (initiative, list)
+        })
         .collect()
 }
 
@@ -69,25 +78,19 @@ impl Loader<GoalsOfInitiative> for RegistryLoader {
             .filter(initiative_goal::Column::InitiativeId.is_in(keys.iter().map(|k| k.0)))
             .all(&self.db)
             .await?;
-        let goals: HashMap<Uuid, goal::Model> = goal::Entity::find()
+        let goals = goal::Entity::find()
             .filter(goal::Column::Id.is_in(links.iter().map(|l| l.goal_id)))
             .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|g| (g.id, g))
-            .collect();
-        let mut by_initiative = group(links, |l| l.initiative_id)
-            .into_iter()
-            .map(|(id, links)| {
-                let mut list: Vec<goal::Model> = links.iter().filter_map(|l| goals.get(&l.goal_id).cloned()).collect();
-                list.sort_by(|a, b| a.code.cmp(&b.code));
-                (id, list)
-            })
-            .collect::<HashMap<_, _>>();
-        Ok(keys
-            .iter()
-            .map(|k| (*k, by_initiative.remove(&k.0).unwrap_or_default()))
-            .collect())
+            .await?;
+        let found = linked(
+            links,
+            goals,
+            |l| l.initiative_id,
+            |l| l.goal_id,
+            |g| g.id,
+            |g| g.code.clone(),
+        );
+        Ok(every_key(keys, |k| k.0, found))
     }
 }
 
@@ -100,26 +103,19 @@ impl Loader<ThemesOfInitiative> for RegistryLoader {
             .filter(initiative_theme::Column::InitiativeId.is_in(keys.iter().map(|k| k.0)))
             .all(&self.db)
             .await?;
-        let themes: HashMap<Uuid, theme::Model> = theme::Entity::find()
+        let themes = theme::Entity::find()
             .filter(theme::Column::Id.is_in(links.iter().map(|l| l.theme_id)))
             .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|t| (t.id, t))
-            .collect();
-        let mut by_initiative = group(links, |l| l.initiative_id)
-            .into_iter()
-            .map(|(id, links)| {
-                let mut list: Vec<theme::Model> =
-                    links.iter().filter_map(|l| themes.get(&l.theme_id).cloned()).collect();
-                list.sort_by(|a, b| a.code.cmp(&b.code));
-                (id, list)
-            })
-            .collect::<HashMap<_, _>>();
-        Ok(keys
-            .iter()
-            .map(|k| (*k, by_initiative.remove(&k.0).unwrap_or_default()))
-            .collect())
+            .await?;
+        let found = linked(
+            links,
+            themes,
+            |l| l.initiative_id,
+            |l| l.theme_id,
+            |t| t.id,
+            |t| t.code.clone(),
+        );
+        Ok(every_key(keys, |k| k.0, found))
     }
 }
 

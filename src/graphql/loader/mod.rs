@@ -33,3 +33,14 @@ pub type Loader = DataLoader<RegistryLoader>;
 pub fn register(db: DatabaseConnection) -> Loader {
     DataLoader::new(RegistryLoader { db }, tokio::spawn)
 }
+
+/// An answer for every key, empty where nothing was found.
+fn every_key<K: Copy + Eq + std::hash::Hash, V>(
+    keys: &[K],
+    id: impl Fn(K) -> uuid::Uuid,
+    mut found: std::collections::HashMap<uuid::Uuid, Vec<V>>,
+) -> std::collections::HashMap<K, Vec<V>> {
+    keys.iter()
+        .map(|key| (*key, found.remove(&id(*key)).unwrap_or_default()))
+        .collect()
+}

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use uuid::Uuid;
 
-use super::RegistryLoader;
+use super::{RegistryLoader, every_key};
 use crate::entity::{focus_area, goal};
 use crate::error::Error;
 use crate::service::strategy;
@@ -21,17 +21,6 @@ pub struct GoalsOf(pub Uuid);
 /// The owning organisations of one strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct StrategyOwnersOf(pub Uuid);
-
-/// Turns a map of found lists into an answer for every key, empty where nothing was found.
-fn every_key<K: Copy + Eq + std::hash::Hash, V>(
-    keys: &[K],
-    id: impl Fn(K) -> Uuid,
-    mut found: HashMap<Uuid, Vec<V>>,
-) -> HashMap<K, Vec<V>> {
-    keys.iter()
-        .map(|key| (*key, found.remove(&id(*key)).unwrap_or_default()))
-        .collect()
-}
 
 impl Loader<FocusAreasOf> for RegistryLoader {
     type Value = Vec<focus_area::Model>;
