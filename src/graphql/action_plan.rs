@@ -5,9 +5,9 @@ use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 use super::bookkeeping::Bookkeeping;
 use super::loader::{ActionPlanOwnersOf, Loader, OrganisationKey, StrategyKey};
 use super::organisation::Organisation;
-use super::scalars::{CountryCode, Date, LanguageTag};
+use super::scalars::{CountryCode, Date};
 use super::strategy::Strategy;
-use super::text::{LocalizedText, localized, translations};
+use super::text::TitleAndDescription;
 use crate::entity::action_plan;
 use crate::error::Error;
 use crate::service::id::{self, NodeType};
@@ -27,34 +27,6 @@ impl ActionPlan {
     /// The country whose plan this is.
     async fn country(&self) -> CountryCode {
         CountryCode(self.0.country.clone())
-    }
-
-    /// The plan's title in the requested language.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::ActionPlan, self.0.id, "title", lang).await
-    }
-
-    /// The title in every language it has.
-    async fn title_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
-        translations(ctx, TextOwner::ActionPlan, self.0.id, "title").await
-    }
-
-    /// A description of the plan in the requested language.
-    async fn description(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::ActionPlan, self.0.id, "description", lang).await
-    }
-
-    /// The description in every language it has.
-    async fn description_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
-        translations(ctx, TextOwner::ActionPlan, self.0.id, "description").await
     }
 
     /// The day the plan was published or handed over, when known.
@@ -102,6 +74,14 @@ impl ActionPlan {
             .filter_map(|id| found.get(&OrganisationKey(*id)).cloned())
             .map(Organisation)
             .collect())
+    }
+
+    #[graphql(flatten)]
+    async fn texts(&self) -> TitleAndDescription {
+        TitleAndDescription {
+            owner: TextOwner::ActionPlan,
+            id: self.0.id,
+        }
     }
 
     #[graphql(flatten)]

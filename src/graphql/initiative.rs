@@ -12,7 +12,7 @@ use super::loader::{
 use super::organisation::Organisation;
 use super::scalars::{CountryCode, Date, LanguageTag};
 use super::strategy::Goal;
-use super::text::{LocalizedText, localized, translations};
+use super::text::{TitleAndDescription, localized};
 use super::theme::Theme;
 use crate::entity::enums::{DecisionState, Role, SchoolLevel, Status};
 use crate::entity::{initiative, responsibility, status_update};
@@ -51,34 +51,6 @@ impl Initiative {
     /// cancelled, 6 suspended).
     async fn iati_status_code(&self) -> i32 {
         self.0.status.iati_code()
-    }
-
-    /// The initiative's title in the requested language; null where no title is known.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::Initiative, self.0.id, "title", lang).await
-    }
-
-    /// The title in every language it has.
-    async fn title_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
-        translations(ctx, TextOwner::Initiative, self.0.id, "title").await
-    }
-
-    /// A description of the initiative in the requested language.
-    async fn description(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::Initiative, self.0.id, "description", lang).await
-    }
-
-    /// The description in every language it has.
-    async fn description_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
-        translations(ctx, TextOwner::Initiative, self.0.id, "description").await
     }
 
     /// The planned first day.
@@ -172,6 +144,14 @@ impl Initiative {
             .await
             .extend()?;
         Ok(rows.unwrap_or_default().into_iter().map(StatusUpdate).collect())
+    }
+
+    #[graphql(flatten)]
+    async fn texts(&self) -> TitleAndDescription {
+        TitleAndDescription {
+            owner: TextOwner::Initiative,
+            id: self.0.id,
+        }
     }
 
     #[graphql(flatten)]

@@ -4,8 +4,8 @@ use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 
 use super::bookkeeping::Bookkeeping;
 use super::loader::{IdentifiersOf, Loader, OrganisationKey};
-use super::scalars::{CountryCode, Date, LanguageTag};
-use super::text::{LocalizedText, localized, translations};
+use super::scalars::{CountryCode, Date};
+use super::text::NameAndDescription;
 use crate::entity::enums::{IdentifierScheme, OrganisationKind};
 use crate::entity::{organisation, organisation_identifier};
 use crate::error::Error;
@@ -32,35 +32,6 @@ impl Organisation {
     /// The country the organisation belongs to.
     async fn country(&self) -> CountryCode {
         CountryCode(self.0.country.clone())
-    }
-
-    /// The organisation's name in the requested language (see `LocalizedText` for how it is chosen).
-    async fn name(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::Organisation, self.0.id, "name", lang).await
-    }
-
-    /// The organisation's name in every language it has. An official name with parallel forms in several
-    /// languages is one text tagged "mul".
-    async fn name_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
-        translations(ctx, TextOwner::Organisation, self.0.id, "name").await
-    }
-
-    /// A description of the organisation in the requested language.
-    async fn description(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::Organisation, self.0.id, "description", lang).await
-    }
-
-    /// The description in every language it has.
-    async fn description_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
-        translations(ctx, TextOwner::Organisation, self.0.id, "description").await
     }
 
     /// The organisation's website.
@@ -91,6 +62,14 @@ impl Organisation {
             .extend()?
             .unwrap_or_default();
         Ok(rows.into_iter().map(OrganisationIdentifier).collect())
+    }
+
+    #[graphql(flatten)]
+    async fn texts(&self) -> NameAndDescription {
+        NameAndDescription {
+            owner: TextOwner::Organisation,
+            id: self.0.id,
+        }
     }
 
     #[graphql(flatten)]

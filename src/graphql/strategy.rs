@@ -6,7 +6,7 @@ use super::bookkeeping::Bookkeeping;
 use super::loader::{FocusAreaKey, FocusAreasOf, GoalsOf, Loader, OrganisationKey, StrategyKey, StrategyOwnersOf};
 use super::organisation::Organisation;
 use super::scalars::{CountryCode, Date, LanguageTag};
-use super::text::{LocalizedText, localized, translations};
+use super::text::{LocalizedText, NameAndDescription, localized, translations};
 use crate::entity::{focus_area, goal, strategy};
 use crate::service::id::{self, NodeType};
 use crate::service::strategy::StrategyFilter as Filter;
@@ -26,34 +26,6 @@ impl Strategy {
     /// The country whose strategy this is.
     async fn country(&self) -> CountryCode {
         CountryCode(self.0.country.clone())
-    }
-
-    /// The strategy's name in the requested language.
-    async fn name(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::Strategy, self.0.id, "name", lang).await
-    }
-
-    /// The strategy's name in every language it has.
-    async fn name_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
-        translations(ctx, TextOwner::Strategy, self.0.id, "name").await
-    }
-
-    /// A description of the strategy in the requested language.
-    async fn description(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::Strategy, self.0.id, "description", lang).await
-    }
-
-    /// The description in every language it has.
-    async fn description_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
-        translations(ctx, TextOwner::Strategy, self.0.id, "description").await
     }
 
     /// The first year the strategy covers, when known.
@@ -99,6 +71,14 @@ impl Strategy {
             .extend()?
             .unwrap_or_default();
         Ok(rows.into_iter().map(FocusArea).collect())
+    }
+
+    #[graphql(flatten)]
+    async fn texts(&self) -> NameAndDescription {
+        NameAndDescription {
+            owner: TextOwner::Strategy,
+            id: self.0.id,
+        }
     }
 
     #[graphql(flatten)]

@@ -1,6 +1,6 @@
 //! Multilingual fields in the API: `name(lang:)` and `nameTranslations`, and their kin.
 
-use async_graphql::{Context, ResultExt, SimpleObject};
+use async_graphql::{Context, Object, ResultExt, SimpleObject};
 use uuid::Uuid;
 
 use super::loader::{Loader, TextKey};
@@ -68,3 +68,68 @@ async fn texts_of(ctx: &Context<'_>, owner: TextOwner, id: Uuid) -> async_graphq
         .extend()?
         .unwrap_or_default())
 }
+
+macro_rules! text_pair {
+    ($(#[$doc:meta])* $name:ident, $first:literal, $first_fn:ident, $first_all:ident, $first_doc:literal) => {
+        $(#[$doc])*
+        pub struct $name {
+            /// Whose texts.
+            pub owner: TextOwner,
+            /// The record's UUID.
+            pub id: Uuid,
+        }
+
+        $(#[$doc])*
+        #[Object]
+        impl $name {
+            #[doc = concat!("The ", $first_doc, " in the requested language: `lang`, else the request's Accept-Language, else the server's fallback order, else any language the record has.")]
+            async fn $first_fn(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<
+                    LanguageTag,
+                >,
+            ) -> async_graphql::Result<Option<String>> {
+                localized(ctx, self.owner, self.id, $first, lang).await
+            }
+
+            #[doc = concat!("The ", $first_doc, " in every language it has, sorted by language tag.")]
+            async fn $first_all(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
+                translations(ctx, self.owner, self.id, $first).await
+            }
+
+            /// The description in the requested language (chosen as for the name or title).
+            async fn description(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<
+                    LanguageTag,
+                >,
+            ) -> async_graphql::Result<Option<String>> {
+                localized(ctx, self.owner, self.id, "description", lang).await
+            }
+
+            /// The description in every language it has, sorted by language tag.
+            async fn description_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
+                translations(ctx, self.owner, self.id, "description").await
+            }
+        }
+    };
+}
+
+text_pair!(
+    /// The multilingual name and description of a record, flattened into its type.
+    NameAndDescription,
+    "name",
+    name,
+    name_translations,
+    "name"
+);
+text_pair!(
+    /// The multilingual title and description of a record, flattened into its type.
+    TitleAndDescription,
+    "title",
+    title,
+    title_translations,
+    "title"
+);
