@@ -1,9 +1,8 @@
 //! `coverage(strategyId:)`: which goals are served by what, and where the gaps are.
 
-use chrono::Utc;
 use kartla::config::InitialSeed;
 use kartla::entity::enums::Status;
-use kartla::entity::{activity, initiative_goal};
+use kartla::entity::initiative_goal;
 use kartla::service::id::{NodeType, encode};
 use kartla::service::seed::seed_id;
 use sea_orm::{ActiveModelTrait, Set};
@@ -29,23 +28,7 @@ async fn coverage_shows_what_serves_each_goal_and_the_gaps(test_db: TestDb) {
         .await
         .expect("a link");
     }
-    let now = Utc::now();
-    activity::ActiveModel {
-        id: Set(uuid::Uuid::new_v4()),
-        initiative_id: Set(initiative("11")),
-        position: Set(Some(1)),
-        status: Set(Status::Ongoing),
-        planned_start: Set(None),
-        planned_end: Set(None),
-        actual_start: Set(None),
-        actual_end: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    }
-    .insert(&app.db)
-    .await
-    .expect("an activity");
+    crate::helpers::insert_activity(&app.db, initiative("11"), Status::Ongoing).await;
 
     let query = format!(
         r#"{{ coverage(strategyId: "{}") {{ strategy {{ adoptedOn }} focusAreas {{ focusArea {{ code }} goals {{

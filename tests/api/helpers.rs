@@ -218,3 +218,30 @@ impl TestApp {
         data["organisations"]["totalCount"].as_i64().expect("a count")
     }
 }
+
+/// Inserts an activity of `initiative_id` with `status` (a fixture: the demo data has no activities).
+pub async fn insert_activity(
+    db: &DatabaseConnection,
+    initiative_id: uuid::Uuid,
+    status: kartla::entity::enums::Status,
+) -> uuid::Uuid {
+    use sea_orm::{ActiveModelTrait, Set};
+    let (id, now) = (uuid::Uuid::new_v4(), chrono::Utc::now());
+    kartla::entity::activity::ActiveModel {
+        id: Set(id),
+        initiative_id: Set(initiative_id),
+        position: Set(Some(1)),
+        status: Set(status),
+        planned_start: Set(None),
+        planned_end: Set(None),
+        actual_start: Set(None),
+        actual_end: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(db)
+    .await
+    .expect("an activity");
+    id
+}

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use kartla::config::InitialSeed;
 use kartla::entity::enums::{ParticipationStatus, Status};
-use kartla::entity::{activity, participation};
+use kartla::entity::participation;
 use kartla::service::seed::seed_id;
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::json;
@@ -17,23 +17,12 @@ async fn statistics_match_the_filtered_list(test_db: TestDb) {
     let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
     // Stockholm (in Stockholms län) takes part in an activity of initiative 11.
     let now = Utc::now();
-    let activity_id = uuid::Uuid::new_v4();
-    activity::ActiveModel {
-        id: Set(activity_id),
-        initiative_id: Set(seed_id(&["demo", "initiative", "skoldigiplan", "11"])),
-        position: Set(Some(1)),
-        status: Set(Status::Ongoing),
-        planned_start: Set(None),
-        planned_end: Set(None),
-        actual_start: Set(None),
-        actual_end: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    }
-    .insert(&app.db)
-    .await
-    .expect("an activity");
+    let activity_id = crate::helpers::insert_activity(
+        &app.db,
+        seed_id(&["demo", "initiative", "skoldigiplan", "11"]),
+        Status::Ongoing,
+    )
+    .await;
     participation::ActiveModel {
         id: Set(uuid::Uuid::new_v4()),
         activity_id: Set(activity_id),
