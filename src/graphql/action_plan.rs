@@ -3,8 +3,8 @@
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 
 use super::bookkeeping::Bookkeeping;
-use super::loader::{ActionPlanOwnersOf, Loader, OrganisationKey, StrategyKey};
-use super::organisation::Organisation;
+use super::loader::{ActionPlanOwnersOf, Loader, StrategyKey};
+use super::organisation::{Organisation, organisations_in_order};
 use super::scalars::{CountryCode, Date};
 use super::strategy::Strategy;
 use super::text::TitleAndDescription;
@@ -65,15 +65,7 @@ impl ActionPlan {
             .await
             .extend()?
             .unwrap_or_default();
-        let found = loader
-            .load_many(ids.iter().copied().map(OrganisationKey))
-            .await
-            .extend()?;
-        Ok(ids
-            .iter()
-            .filter_map(|id| found.get(&OrganisationKey(*id)).cloned())
-            .map(Organisation)
-            .collect())
+        organisations_in_order(ctx, &ids).await
     }
 
     #[graphql(flatten)]

@@ -82,6 +82,20 @@ impl Organisation {
     }
 }
 
+/// The organisations with these IDs, in the given order, through the DataLoader (missing ones left out).
+pub async fn organisations_in_order(ctx: &Context<'_>, ids: &[uuid::Uuid]) -> async_graphql::Result<Vec<Organisation>> {
+    let found = ctx
+        .data::<Loader>()?
+        .load_many(ids.iter().copied().map(OrganisationKey))
+        .await
+        .extend()?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.get(&OrganisationKey(*id)).cloned())
+        .map(Organisation)
+        .collect())
+}
+
 /// An official identifier of an organisation, valid for a period.
 pub struct OrganisationIdentifier(pub organisation_identifier::Model);
 

@@ -3,8 +3,8 @@
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 
 use super::bookkeeping::Bookkeeping;
-use super::loader::{FocusAreaKey, FocusAreasOf, GoalsOf, Loader, OrganisationKey, StrategyKey, StrategyOwnersOf};
-use super::organisation::Organisation;
+use super::loader::{FocusAreaKey, FocusAreasOf, GoalsOf, Loader, StrategyKey, StrategyOwnersOf};
+use super::organisation::{Organisation, organisations_in_order};
 use super::scalars::{CountryCode, Date, LanguageTag};
 use super::text::{LocalizedText, NameAndDescription, localized, translations};
 use crate::entity::{focus_area, goal, strategy};
@@ -51,15 +51,7 @@ impl Strategy {
             .await
             .extend()?
             .unwrap_or_default();
-        let found = loader
-            .load_many(ids.iter().copied().map(OrganisationKey))
-            .await
-            .extend()?;
-        Ok(ids
-            .iter()
-            .filter_map(|id| found.get(&OrganisationKey(*id)).cloned())
-            .map(Organisation)
-            .collect())
+        organisations_in_order(ctx, &ids).await
     }
 
     /// The strategy's focus areas, in order.
