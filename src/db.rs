@@ -84,3 +84,16 @@ pub fn backend_name(db: &DatabaseConnection) -> &'static str {
         _ => "unknown",
     }
 }
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
+/// concurrent writers wait for each other (up to the busy timeout) instead of one failing with
+/// "database is locked" when it upgrades from reading; PostgreSQL and MariaDB begin as usual.
+pub async fn begin_write(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::TransactionTrait;
+    db.begin_with_options(sea_orm::TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+    })
+    .await
+}

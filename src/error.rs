@@ -27,9 +27,18 @@ pub enum Error {
     /// Any other invalid argument.
     #[error("{0}")]
     BadInput(String),
+    /// The request needs a signed-in viewer.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The viewer may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The database failed; the details are logged, not shown.
     #[error("database error: {0}")]
     Database(Arc<sea_orm::DbErr>),
+    /// A broken promise inside Kartla (a bug); the details are logged, not shown.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -41,7 +50,9 @@ impl Error {
             Error::BadCursor(_) => "BAD_CURSOR",
             Error::BadInput(_) => "BAD_USER_INPUT",
             Error::NotFound(_) => "NOT_FOUND",
-            Error::Database(_) => "INTERNAL",
+            Error::Unauthenticated(_) => "UNAUTHENTICATED",
+            Error::Forbidden(_) => "FORBIDDEN",
+            Error::Database(_) | Error::Internal(_) => "INTERNAL",
         }
     }
 }
@@ -51,6 +62,10 @@ impl ErrorExtensions for Error {
         let message = match self {
             Error::Database(error) => {
                 tracing::error!(%error, "database error while answering a request");
+                "internal error: the request could not be completed, please try again later".to_owned()
+            }
+            Error::Internal(error) => {
+                tracing::error!(%error, "internal error while answering a request");
                 "internal error: the request could not be completed, please try again later".to_owned()
             }
             other => other.to_string(),

@@ -80,7 +80,8 @@ impl Application {
 
 /// The router for a prepared database.
 pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
-    http::router(graphql::build_schema(db, config.fallback_languages.clone()))
+    let schema = graphql::build_schema(db.clone(), config.fallback_languages.clone());
+    http::router(http::AppState { schema, db })
 }
 
 /// Connects and applies pending migrations. A registry without a single organisation is new and gets the

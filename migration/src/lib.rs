@@ -14,6 +14,8 @@ mod m20261123_000005_create_initiative;
 mod m20261123_000006_create_responsibility_and_participation;
 mod m20261123_000007_create_consultation;
 mod m20261123_000008_create_source_and_contact;
+mod m20261123_000009_create_api_token;
+mod m20261123_000010_create_audit_entry;
 pub mod table;
 
 /// The ordered list of Kartla's migrations.
@@ -31,6 +33,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_responsibility_and_participation::Migration),
             Box::new(m20261123_000007_create_consultation::Migration),
             Box::new(m20261123_000008_create_source_and_contact::Migration),
+            Box::new(m20261123_000009_create_api_token::Migration),
+            Box::new(m20261123_000010_create_audit_entry::Migration),
         ]
     }
 }

@@ -218,3 +218,18 @@ pub enum SourceKind {
     #[sea_orm(string_value = "OTHER")]
     Other,
 }
+
+/// What an API token may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum AccessRole {
+    /// Everything, including strategies, plans, goals, organisations and themes.
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+    /// Acts for one organisation: edits what it leads or is responsible for.
+    #[sea_orm(string_value = "EDITOR")]
+    Editor,
+    /// Reads personal data.
+    #[sea_orm(string_value = "READER")]
+    Reader,
+}

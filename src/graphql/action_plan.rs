@@ -68,6 +68,38 @@ impl ActionPlan {
         organisations_in_order(ctx, &ids).await
     }
 
+    /// The plan's initiatives, in a stable order (by ID); filter `initiatives(filter: {actionPlan:})` for
+    /// more.
+    async fn initiatives(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n initiatives (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the initiatives after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n initiatives (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the initiatives before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<super::initiative::InitiativeConnection> {
+        let request = crate::service::page::PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let id = self.0.id;
+        let key = |window| super::loader::PlanInitiativePage(id, window);
+        let list = super::loader::List::InitiativesOfPlan(id);
+        Ok(
+            super::connection::nested(ctx, request, key, list, |i| i.id, super::initiative::Initiative)
+                .await?
+                .into(),
+        )
+    }
+
+    /// The documents backing the plan, newest first.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Source>> {
+        super::source::sources_of(ctx, super::loader::Target::ActionPlan(self.0.id)).await
+    }
+
     #[graphql(flatten)]
     async fn texts(&self) -> TitleAndDescription {
         TitleAndDescription {

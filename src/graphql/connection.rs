@@ -4,22 +4,39 @@
 
 use async_graphql::connection::PageInfo;
 use async_graphql::{Context, ResultExt};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{DatabaseConnection, EntityTrait, QueryTrait, Select};
 use uuid::Uuid;
 
-use crate::service::page::{self, PageRequest};
+use super::loader::{List, ListSize, Loader, RegistryLoader};
+use super::order::{OrderDirection, RecordOrderField};
+use crate::service::page::{self, Page, PageRequest, Window};
+use crate::service::sorted_page::{self, Key, Sort};
 
-/// The query whose rows a connection counts; run only when a client asks for `totalCount`.
-pub struct TotalCount {
-    query: SelectStatement,
+/// How a connection counts its whole list; counted only when a client asks for `totalCount`.
+pub enum TotalCount {
+    /// A root list: the rows of its query.
+    Query(Box<SelectStatement>),
+    /// A list inside a record: counted with the same list of the record's siblings, in one statement.
+    List(List),
 }
 
 impl TotalCount {
     /// Counts the rows of the whole list.
     pub async fn count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let n = page::count(db, self.query.clone()).await.extend()?;
+        let n = match self {
+            TotalCount::Query(query) => {
+                let db = ctx.data::<DatabaseConnection>()?;
+                page::count(db, (**query).clone()).await.extend()?
+            }
+            TotalCount::List(list) => ctx
+                .data::<Loader>()?
+                .load_one(ListSize(*list))
+                .await
+                .extend()?
+                .unwrap_or(0),
+        };
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 }
@@ -111,15 +128,64 @@ where
 {
     let window = request.window().extend()?;
     let db = ctx.data::<DatabaseConnection>()?;
-    let total = TotalCount {
-        query: select.clone().into_query(),
-    };
+    let total = TotalCount::Query(Box::new(select.clone().into_query()));
     let page = page::fetch(db, select, id_column, &window).await.extend()?;
-    let edges: Vec<(String, N)> = page
-        .items
-        .into_iter()
-        .map(|model| (page::encode_cursor(id_of(&model)), to_node(model)))
-        .collect();
+    Ok(paged(page, total, id_of, to_node))
+}
+
+/// A record's `(created_at, updated_at)`.
+pub type CreatedAndUpdated = (DateTime<Utc>, DateTime<Utc>);
+
+/// The timestamp columns a list can be sorted by, and how to read them from a record.
+pub struct Timestamps<E: EntityTrait> {
+    /// `created_at`.
+    pub created: E::Column,
+    /// `updated_at`.
+    pub updated: E::Column,
+    /// A record's `(created_at, updated_at)`.
+    pub of: fn(&E::Model) -> CreatedAndUpdated,
+}
+
+/// Like [`paginate`], but sorted as `order` says when it is given.
+pub async fn paginate_ordered<E, N>(
+    ctx: &Context<'_>,
+    select: Select<E>,
+    id_column: E::Column,
+    id_of: impl Fn(&E::Model) -> Uuid,
+    to_node: impl Fn(E::Model) -> N,
+    request: PageRequest,
+    order: Option<(RecordOrderField, OrderDirection)>,
+    timestamps: Timestamps<E>,
+) -> async_graphql::Result<Paged<N>>
+where
+    E: EntityTrait,
+{
+    let Some((field, direction)) = order else {
+        return paginate(ctx, select, id_column, id_of, to_node, request).await;
+    };
+    let db = ctx.data::<DatabaseConnection>()?;
+    let total = TotalCount::Query(Box::new(select.clone().into_query()));
+    let column = match field {
+        RecordOrderField::CreatedAt => timestamps.created,
+        RecordOrderField::UpdatedAt => timestamps.updated,
+    };
+    let sort = Sort {
+        column,
+        descending: direction == OrderDirection::Desc,
+    };
+    let page = sorted_page::fetch(db, select, id_column, sort, &request)
+        .await
+        .extend()?;
+    let key = |model: &E::Model| {
+        let (created, updated) = (timestamps.of)(model);
+        let at = if field == RecordOrderField::CreatedAt {
+            created
+        } else {
+            updated
+        };
+        Key { at, id: id_of(model) }.cursor()
+    };
+    let edges: Vec<(String, N)> = page.items.into_iter().map(|m| (key(&m), to_node(m))).collect();
     let page_info = PageInfo {
         has_previous_page: page.has_previous,
         has_next_page: page.has_next,
@@ -131,4 +197,49 @@ where
         page_info,
         total,
     })
+}
+
+/// One page of a list that belongs to a record (`key` makes its loader key from the window), loaded in one
+/// statement with the same list of every sibling record on the page.
+pub async fn nested<K, M, N>(
+    ctx: &Context<'_>,
+    request: PageRequest,
+    key: impl FnOnce(Window) -> K,
+    list: List,
+    id_of: impl Fn(&M) -> Uuid,
+    to_node: impl Fn(M) -> N,
+) -> async_graphql::Result<Paged<N>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    RegistryLoader: async_graphql::dataloader::Loader<K, Value = Page<M>, Error = crate::error::Error>,
+    M: Send + Sync + Clone + 'static,
+{
+    let window = request.window().extend()?;
+    let page = ctx
+        .data::<Loader>()?
+        .load_one(key(window))
+        .await
+        .extend()?
+        .unwrap_or_default();
+    Ok(paged(page, TotalCount::List(list), id_of, to_node))
+}
+
+/// Makes a connection's page from a fetched page of records.
+pub fn paged<M, N>(page: Page<M>, total: TotalCount, id_of: impl Fn(&M) -> Uuid, to_node: impl Fn(M) -> N) -> Paged<N> {
+    let edges: Vec<(String, N)> = page
+        .items
+        .into_iter()
+        .map(|model| (page::encode_cursor(id_of(&model)), to_node(model)))
+        .collect();
+    let page_info = PageInfo {
+        has_previous_page: page.has_previous,
+        has_next_page: page.has_next,
+        start_cursor: edges.first().map(|(cursor, _)| cursor.clone()),
+        end_cursor: edges.last().map(|(cursor, _)| cursor.clone()),
+    };
+    Paged {
+        edges,
+        page_info,
+        total,
+    }
 }

@@ -1,24 +1,24 @@
 //! Initiatives, the responsibilities organisations hold on them, and their status updates, in the API.
 
-use async_graphql::{Context, ID, InputObject, Object, ResultExt};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, ID, Object, ResultExt};
 
 use super::action_plan::ActionPlan;
+use super::activity::{Activity, ActivityConnection};
 use super::bookkeeping::Bookkeeping;
+pub use super::initiative_filter::InitiativeFilter;
 use super::loader::{
-    ActionPlanKey, GoalsOfInitiative, Loader, OrganisationKey, ResponsibilitiesOfInitiative, SchoolLevelsOf,
-    StatusUpdatesOf, ThemesOfInitiative,
+    ActionPlanKey, GoalsOfInitiative, Loader, ResponsibilitiesOfInitiative, SchoolLevelsOf, StatusUpdatesOf,
+    ThemesOfInitiative,
 };
-use super::organisation::Organisation;
-use super::scalars::{CountryCode, Date, LanguageTag};
+pub use super::responsibility::{Responsibility, StatusUpdate};
+use super::scalars::{CountryCode, Date};
 use super::strategy::Goal;
-use super::text::{TitleAndDescription, localized};
+use super::text::TitleAndDescription;
 use super::theme::Theme;
-use crate::entity::enums::{DecisionState, Role, SchoolLevel, Status};
-use crate::entity::{initiative, responsibility, status_update};
-use crate::error::Error;
+use crate::entity::enums::{Role, SchoolLevel, Status};
+use crate::entity::initiative;
 use crate::service::id::{self, NodeType};
-use crate::service::initiative::InitiativeFilter as Filter;
+use crate::service::page::PageRequest;
 use crate::service::text::TextOwner;
 
 /// An initiative: a measure in an action plan (skolDigiplan's 18 initiatives) or run on its own.
@@ -116,6 +116,51 @@ impl Initiative {
         Ok(rows.unwrap_or_default())
     }
 
+    /// Whether the viewer may change the initiative: an ADMIN, or an EDITOR whose organisation leads or is
+    /// responsible for it. False for anonymous viewers.
+    async fn viewer_can_update(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let Some(super::viewer::Viewer::Token { role, organisation, .. }) = ctx.data_opt::<super::viewer::Viewer>()
+        else {
+            return Ok(false);
+        };
+        let held = ctx
+            .data::<Loader>()?
+            .load_one(ResponsibilitiesOfInitiative(self.0.id))
+            .await
+            .extend()?
+            .unwrap_or_default();
+        Ok(crate::service::permission::may_edit_initiative(
+            *role,
+            *organisation,
+            &held,
+        ))
+    }
+
+    /// The changes made to the initiative, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let id = self.0.id;
+        let key = |window| super::loader::HistoryPage(id, window);
+        let list = super::loader::List::HistoryOf(id);
+        let to_node = super::history::AuditEntry;
+        Ok(super::connection::nested(ctx, request, key, list, |e| e.id, to_node)
+            .await?
+            .into())
+    }
+
     /// The roles organisations hold on the initiative, or were proposed for.
     async fn responsibilities(
         &self,
@@ -136,6 +181,30 @@ impl Initiative {
             .collect())
     }
 
+    /// The initiative's activities, in a stable order (by ID).
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n activities (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the activities after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n activities (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the activities before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<ActivityConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let id = self.0.id;
+        let key = |window| super::loader::ActivityPage(id, window);
+        let list = super::loader::List::ActivitiesOf(id);
+        Ok(super::connection::nested(ctx, request, key, list, |a| a.id, Activity)
+            .await?
+            .into())
+    }
+
     /// Dated follow-ups of the initiative, newest first.
     async fn status_updates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<StatusUpdate>> {
         let rows = ctx
@@ -144,6 +213,28 @@ impl Initiative {
             .await
             .extend()?;
         Ok(rows.unwrap_or_default().into_iter().map(StatusUpdate).collect())
+    }
+
+    /// Per county, how many of its school authorities take part in the activities, out of how many there are;
+    /// the counties with at least one taking part (or, with `everyCounty`, all of the country), most first.
+    async fn participation_by_region(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Also list the counties of the country where no school authority takes part, with 0.")]
+        every_county: Option<bool>,
+    ) -> async_graphql::Result<Vec<super::region::RegionParticipation>> {
+        let country = every_county.unwrap_or(false).then(|| self.0.country.clone());
+        super::region::by_region(ctx, super::loader::ParticipationOf::Initiative(self.0.id), country).await
+    }
+
+    /// The documents backing the initiative, newest first.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Source>> {
+        super::source::sources_of(ctx, super::loader::Target::Initiative(self.0.id)).await
+    }
+
+    /// The people to contact about the initiative.
+    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Contact>> {
+        super::source::contacts_of(ctx, super::loader::Target::Initiative(self.0.id)).await
     }
 
     #[graphql(flatten)]
@@ -161,153 +252,6 @@ impl Initiative {
             updated_at: self.0.updated_at,
             version: self.0.version,
         }
-    }
-}
-
-/// A role an organisation holds on an initiative or an activity, or was proposed for, with its decision.
-pub struct Responsibility(pub responsibility::Model);
-
-/// A role an organisation holds on an initiative or an activity, or was proposed for, with its decision.
-#[Object]
-impl Responsibility {
-    /// The organisation holding the role.
-    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
-        let loader = ctx.data::<Loader>()?;
-        Ok(loader
-            .load_one(OrganisationKey(self.0.organisation_id))
-            .await
-            .extend()?
-            .map(Organisation))
-    }
-
-    /// The role.
-    async fn role(&self) -> Role {
-        self.0.role
-    }
-
-    /// Whether the organisation has accepted the role.
-    async fn decision(&self) -> DecisionState {
-        self.0.decision
-    }
-
-    /// The day the organisation accepted or declined, when known.
-    async fn decided_on(&self) -> Option<Date> {
-        self.0.decided_on.map(Date)
-    }
-}
-
-/// A dated follow-up of an initiative: status, decision, actor and comment (skolDigiplan's follow-up
-/// fields).
-pub struct StatusUpdate(pub status_update::Model);
-
-/// A dated follow-up of an initiative: status, decision, actor and comment (skolDigiplan's follow-up
-/// fields).
-#[Object]
-impl StatusUpdate {
-    /// The day of the follow-up, when known.
-    async fn reported_on(&self) -> Option<Date> {
-        self.0.reported_on.map(Date)
-    }
-
-    /// The status the follow-up recorded.
-    async fn status(&self) -> Option<Status> {
-        self.0.status
-    }
-
-    /// The organisation acting on the initiative.
-    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
-        let Some(actor) = self.0.actor_id else { return Ok(None) };
-        Ok(ctx
-            .data::<Loader>()?
-            .load_one(OrganisationKey(actor))
-            .await
-            .extend()?
-            .map(Organisation))
-    }
-
-    /// The decision taken, in the requested language.
-    async fn decision(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::StatusUpdate, self.0.id, "decision", lang).await
-    }
-
-    /// A comment, in the requested language.
-    async fn comment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::StatusUpdate, self.0.id, "comment", lang).await
-    }
-}
-
-/// Which initiatives to list. Within one field the values are alternatives; all fields given apply.
-#[derive(Default, InputObject)]
-pub struct InitiativeFilter {
-    /// Initiatives of these countries.
-    country: Option<Vec<CountryCode>>,
-    /// Initiatives with one of these statuses.
-    status: Option<Vec<Status>>,
-    /// Initiatives in an action plan under this strategy, or serving one of its goals.
-    strategy: Option<ID>,
-    /// Initiatives in this action plan.
-    action_plan: Option<ID>,
-    /// Initiatives serving a goal of this focus area.
-    focus_area: Option<ID>,
-    /// Initiatives serving one of these goals.
-    goals: Option<Vec<ID>>,
-    /// Initiatives with one of these theme codes.
-    themes: Option<Vec<String>>,
-    /// Initiatives targeting one of these school levels.
-    school_levels: Option<Vec<SchoolLevel>>,
-    /// Initiatives where this organisation holds a role (on the initiative or one of its activities).
-    organisation: Option<ID>,
-    /// Initiatives where a role is one of these (held by `organisation` when it is given).
-    roles: Option<Vec<Role>>,
-    /// Initiatives in whose activities this school authority takes part.
-    participant: Option<ID>,
-    /// Initiatives in whose activities an authority in this county takes part.
-    region: Option<ID>,
-    /// Initiatives running on or after this day (an open end counts as running).
-    active_from: Option<Date>,
-    /// Initiatives running on or before this day (an open start counts as running).
-    active_to: Option<Date>,
-    /// Initiatives changed at or after this time.
-    updated_since: Option<DateTime<Utc>>,
-    /// Words in the title or description, in any language (case-insensitive).
-    query: Option<String>,
-}
-
-impl InitiativeFilter {
-    /// The service's filter, with IDs decoded.
-    pub fn into_service(self) -> Result<Filter, Error> {
-        let one = |id: Option<ID>, t: NodeType| id.map(|id| id::decode_as(&id, t)).transpose();
-        Ok(Filter {
-            countries: self.country.unwrap_or_default().into_iter().map(|c| c.0).collect(),
-            statuses: self.status.unwrap_or_default(),
-            strategy: one(self.strategy, NodeType::Strategy)?,
-            action_plan: one(self.action_plan, NodeType::ActionPlan)?,
-            focus_area: one(self.focus_area, NodeType::FocusArea)?,
-            goals: self
-                .goals
-                .unwrap_or_default()
-                .iter()
-                .map(|id| id::decode_as(id, NodeType::Goal))
-                .collect::<Result<_, _>>()?,
-            themes: self.themes.unwrap_or_default(),
-            school_levels: self.school_levels.unwrap_or_default(),
-            organisation: one(self.organisation, NodeType::Organisation)?,
-            roles: self.roles.unwrap_or_default(),
-            participant: one(self.participant, NodeType::Organisation)?,
-            region: one(self.region, NodeType::Organisation)?,
-            active_from: self.active_from.map(|d| d.0),
-            active_to: self.active_to.map(|d| d.0),
-            updated_since: self.updated_since,
-            query: self.query,
-        })
     }
 }
 

@@ -1,34 +1,46 @@
 //! The GraphQL API: the schema, its types, and the DataLoaders behind its relations.
 
 pub mod action_plan;
+pub mod activity;
 pub mod bookkeeping;
 pub mod connection;
+pub mod consultation;
 pub mod coverage;
+pub mod history;
 pub mod initiative;
+pub mod initiative_filter;
 pub mod loader;
+pub mod mutation;
 pub mod node;
+pub mod order;
 pub mod organisation;
 pub mod query;
+pub mod region;
+pub mod responsibility;
 pub mod scalars;
+pub mod search;
+pub mod source;
 pub mod statistics;
 pub mod strategy;
 pub mod text;
 pub mod theme;
+pub mod user_error;
+pub mod viewer;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
+use self::mutation::Mutation;
 use self::query::Query;
 use self::text::FallbackLanguages;
 
 /// Kartla's schema.
-pub type KartlaSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type KartlaSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema with what resolvers take from the context: the database, the DataLoader and the
-/// fallback languages.
+/// Builds the schema with what resolvers take from the context: the database and the fallback
+/// languages. The DataLoader is made per request ([`loader::Loader`]).
 pub fn build_schema(db: DatabaseConnection, fallback_languages: Vec<String>) -> KartlaSchema {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
-        .data(loader::register(db.clone()))
+    Schema::build(Query, Mutation, EmptySubscription)
         .data(db)
         .data(FallbackLanguages(fallback_languages))
         .finish()
@@ -36,5 +48,5 @@ pub fn build_schema(db: DatabaseConnection, fallback_languages: Vec<String>) -> 
 
 /// The schema in SDL, as checked in as `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, EmptyMutation, EmptySubscription).finish().sdl()
+    Schema::build(Query, Mutation, EmptySubscription).finish().sdl()
 }

@@ -4,11 +4,15 @@ use async_graphql::{Context, ID, Interface, ResultExt};
 use uuid::Uuid;
 
 use super::action_plan::ActionPlan;
+use super::activity::Activity;
+use super::consultation::Consultation;
 use super::initiative::Initiative;
 use super::loader::{
-    ActionPlanKey, FocusAreaKey, GoalKey, InitiativeKey, Loader, OrganisationKey, StrategyKey, ThemeKey,
+    ActionPlanKey, ActivityKey, ConsultationKey, FocusAreaKey, GoalKey, InitiativeKey, Loader, OrganisationKey,
+    ResponsibilityKey, StrategyKey, ThemeKey,
 };
 use super::organisation::Organisation;
+use super::responsibility::Responsibility;
 use super::strategy::{FocusArea, Goal, Strategy};
 use super::theme::Theme;
 use crate::service::id::{self, NodeType};
@@ -35,6 +39,12 @@ pub enum Node {
     Initiative(Initiative),
     /// A theme.
     Theme(Theme),
+    /// An activity.
+    Activity(Activity),
+    /// A consultation.
+    Consultation(Consultation),
+    /// A responsibility.
+    Responsibility(Responsibility),
 }
 
 /// Resolves global IDs: a malformed ID is a `BAD_ID` error, a well-formed ID of nothing is `None`.
@@ -43,28 +53,21 @@ pub async fn resolve(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec
     let decoded: Vec<(NodeType, Uuid)> = ids.iter().map(|id| id::decode(id)).collect::<Result<_, _>>().extend()?;
     let loader = ctx.data::<Loader>()?;
     let of = |t: NodeType| decoded.iter().filter(move |(nt, _)| *nt == t).map(|(_, id)| *id);
-    let organisations = loader
-        .load_many(of(NodeType::Organisation).map(OrganisationKey))
-        .await
+    // One statement per type asked for, all in the same wave.
+    let (organisations, strategies, focus_areas, goals, plans, initiatives, themes, activities, consultations, roles) =
+        tokio::try_join!(
+            loader.load_many(of(NodeType::Organisation).map(OrganisationKey)),
+            loader.load_many(of(NodeType::Strategy).map(StrategyKey)),
+            loader.load_many(of(NodeType::FocusArea).map(FocusAreaKey)),
+            loader.load_many(of(NodeType::Goal).map(GoalKey)),
+            loader.load_many(of(NodeType::ActionPlan).map(ActionPlanKey)),
+            loader.load_many(of(NodeType::Initiative).map(InitiativeKey)),
+            loader.load_many(of(NodeType::Theme).map(ThemeKey)),
+            loader.load_many(of(NodeType::Activity).map(ActivityKey)),
+            loader.load_many(of(NodeType::Consultation).map(ConsultationKey)),
+            loader.load_many(of(NodeType::Responsibility).map(ResponsibilityKey)),
+        )
         .extend()?;
-    let strategies = loader
-        .load_many(of(NodeType::Strategy).map(StrategyKey))
-        .await
-        .extend()?;
-    let focus_areas = loader
-        .load_many(of(NodeType::FocusArea).map(FocusAreaKey))
-        .await
-        .extend()?;
-    let goals = loader.load_many(of(NodeType::Goal).map(GoalKey)).await.extend()?;
-    let plans = loader
-        .load_many(of(NodeType::ActionPlan).map(ActionPlanKey))
-        .await
-        .extend()?;
-    let initiatives = loader
-        .load_many(of(NodeType::Initiative).map(InitiativeKey))
-        .await
-        .extend()?;
-    let themes = loader.load_many(of(NodeType::Theme).map(ThemeKey)).await.extend()?;
     Ok(decoded
         .into_iter()
         .map(|(node_type, id)| match node_type {
@@ -90,6 +93,18 @@ pub async fn resolve(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec
                 .cloned()
                 .map(|m| Node::Initiative(Initiative(m))),
             NodeType::Theme => themes.get(&ThemeKey(id)).cloned().map(|m| Node::Theme(Theme(m))),
+            NodeType::Activity => activities
+                .get(&ActivityKey(id))
+                .cloned()
+                .map(|m| Node::Activity(Activity(m))),
+            NodeType::Consultation => consultations
+                .get(&ConsultationKey(id))
+                .cloned()
+                .map(|m| Node::Consultation(Consultation(m))),
+            NodeType::Responsibility => roles
+                .get(&ResponsibilityKey(id))
+                .cloned()
+                .map(|m| Node::Responsibility(Responsibility(m))),
         })
         .collect())
 }

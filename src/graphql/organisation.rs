@@ -2,15 +2,18 @@
 
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 
+use super::activity::{Participation, ParticipationConnection};
 use super::bookkeeping::Bookkeeping;
-use super::loader::{IdentifiersOf, Loader, OrganisationKey};
+use super::initiative::Responsibility;
+use super::loader::{IdentifiersOf, Loader, OrganisationKey, ResponsibilitiesOfOrganisation};
 use super::scalars::{CountryCode, Date};
 use super::text::NameAndDescription;
-use crate::entity::enums::{IdentifierScheme, OrganisationKind};
+use crate::entity::enums::{DecisionState, IdentifierScheme, OrganisationKind, Role};
 use crate::entity::{organisation, organisation_identifier};
 use crate::error::Error;
 use crate::service::id::{self, NodeType};
 use crate::service::organisation::OrganisationFilter as Filter;
+use crate::service::page::PageRequest;
 use crate::service::text::TextOwner;
 
 /// An organisation: a ministry, an agency, a municipality, a county, an association, a vendor.
@@ -52,6 +55,82 @@ impl Organisation {
             .map(Organisation))
     }
 
+    /// The organisations under this one (a county's municipalities), in a stable order (by ID).
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n organisations (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the organisations after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n organisations (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the organisations before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<OrganisationConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let id = self.0.id;
+        let key = |window| super::loader::ChildPage(id, window);
+        let list = super::loader::List::ChildrenOf(id);
+        Ok(
+            super::connection::nested(ctx, request, key, list, |o| o.id, Organisation)
+                .await?
+                .into(),
+        )
+    }
+
+    /// The roles the organisation holds or was proposed for, on initiatives and activities.
+    async fn responsibilities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these roles.")] roles: Option<Vec<Role>>,
+        #[graphql(desc = "Only these decision states, such as PROPOSED for roles not yet accepted.")] decisions: Option<
+            Vec<DecisionState>,
+        >,
+    ) -> async_graphql::Result<Vec<Responsibility>> {
+        let rows = ctx
+            .data::<Loader>()?
+            .load_one(ResponsibilitiesOfOrganisation(self.0.id))
+            .await
+            .extend()?;
+        let (roles, decisions) = (roles.unwrap_or_default(), decisions.unwrap_or_default());
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| roles.is_empty() || roles.contains(&r.role))
+            .filter(|r| decisions.is_empty() || decisions.contains(&r.decision))
+            .map(Responsibility)
+            .collect())
+    }
+
+    /// The activities the organisation takes part in, in a stable order (by ID).
+    async fn participations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n participations (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the participations after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n participations (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the participations before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<ParticipationConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let id = self.0.id;
+        let key = |window| super::loader::OrganisationParticipationPage(id, window);
+        let list = super::loader::List::ParticipationsOf(id);
+        Ok(
+            super::connection::nested(ctx, request, key, list, |p| p.id, Participation)
+                .await?
+                .into(),
+        )
+    }
+
     /// Official identifiers (municipality and county codes, organisation numbers), each with the period it
     /// is valid for.
     async fn identifiers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationIdentifier>> {
@@ -62,6 +141,11 @@ impl Organisation {
             .extend()?
             .unwrap_or_default();
         Ok(rows.into_iter().map(OrganisationIdentifier).collect())
+    }
+
+    /// The documents backing the organisation, newest first.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Source>> {
+        super::source::sources_of(ctx, super::loader::Target::Organisation(self.0.id)).await
     }
 
     #[graphql(flatten)]

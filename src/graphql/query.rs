@@ -3,20 +3,25 @@
 use async_graphql::{Context, ID, Object, ResultExt};
 
 use super::action_plan::{ActionPlan, ActionPlanConnection, ActionPlanFilter};
-use super::connection::paginate;
+use super::activity::{Activity, ActivityConnection, ActivityFilter};
+use super::connection::{Timestamps, paginate, paginate_ordered};
+use super::consultation::{Consultation, ConsultationConnection, ConsultationFilter};
 use super::coverage::StrategyCoverage;
 use super::initiative::{Initiative, InitiativeConnection, InitiativeFilter};
 use super::node::{self, Node};
+use super::order::{ActivityOrder, InitiativeOrder, OrganisationOrder};
 use super::organisation::{Organisation, OrganisationConnection, OrganisationFilter};
+use super::search::SearchResultConnection;
 use super::statistics::InitiativeStatistics;
 use super::strategy::{Strategy, StrategyConnection, StrategyFilter};
 use super::theme::Theme;
-use crate::entity::{action_plan, initiative, organisation, strategy};
+use super::viewer::{Viewer, ViewerInfo};
+use crate::entity::{action_plan, activity, consultation, initiative, organisation, strategy};
 use crate::error::Error;
 use crate::service::page::{MAX_PAGE_SIZE, PageRequest};
 use crate::service::{
-    action_plan as action_plans, coverage, initiative as initiatives, organisation as organisations, statistics,
-    strategy as strategies,
+    action_plan as action_plans, activity as activities, consultation as consultations, coverage,
+    initiative as initiatives, organisation as organisations, statistics, strategy as strategies,
 };
 
 /// The registry's entry points.
@@ -33,6 +38,31 @@ impl Query {
         #[graphql(desc = "A global ID.")] id: ID,
     ) -> async_graphql::Result<Option<Node>> {
         Ok(node::resolve(ctx, &[id]).await?.pop().flatten())
+    }
+
+    /// Every change, oldest first; for ADMIN tokens only.
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Which entries to list.")] filter: Option<super::history::AuditLogFilter>,
+    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        super::history::audit_log(ctx, request, filter).await
+    }
+
+    /// Who is asking: anonymous, or the API token's name, role and organisation.
+    async fn viewer(&self, ctx: &Context<'_>) -> ViewerInfo {
+        ViewerInfo(ctx.data_opt::<Viewer>().cloned().unwrap_or_default())
     }
 
     /// Records by global IDs, in the order asked (at most 100); null where no record has the ID.
@@ -58,6 +88,7 @@ impl Query {
         #[graphql(desc = "Returns the last n organisations (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the organisations before this cursor.")] before: Option<String>,
         #[graphql(desc = "Which organisations to list.")] filter: Option<OrganisationFilter>,
+        #[graphql(desc = "How to sort the organisations; by ID when not given.")] order_by: Option<OrganisationOrder>,
     ) -> async_graphql::Result<OrganisationConnection> {
         let filter = filter.unwrap_or_default().into_service().extend()?;
         let select = organisations::select(&filter);
@@ -67,11 +98,22 @@ impl Query {
             last,
             before,
         };
-        Ok(
-            paginate(ctx, select, organisation::Column::Id, |m| m.id, Organisation, request)
-                .await?
-                .into(),
+        Ok(paginate_ordered(
+            ctx,
+            select,
+            organisation::Column::Id,
+            |m| m.id,
+            Organisation,
+            request,
+            order_by.map(Into::into),
+            Timestamps::<organisation::Entity> {
+                created: organisation::Column::CreatedAt,
+                updated: organisation::Column::UpdatedAt,
+                of: |m| (m.created_at, m.updated_at),
+            },
         )
+        .await?
+        .into())
     }
 
     /// National strategies for digitalisation in the school system.
@@ -123,6 +165,82 @@ impl Query {
         )
     }
 
+    /// Activities: the concrete work of initiatives, such as courses, pilots and guides.
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n activities (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the activities after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n activities (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the activities before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Which activities to list.")] filter: Option<ActivityFilter>,
+        #[graphql(desc = "How to sort the activities; by ID when not given.")] order_by: Option<ActivityOrder>,
+    ) -> async_graphql::Result<ActivityConnection> {
+        let filter = filter.unwrap_or_default().into_service().extend()?;
+        let select = activities::select(&filter);
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(paginate_ordered(
+            ctx,
+            select,
+            activity::Column::Id,
+            |m| m.id,
+            Activity,
+            request,
+            order_by.map(Into::into),
+            Timestamps::<activity::Entity> {
+                created: activity::Column::CreatedAt,
+                updated: activity::Column::UpdatedAt,
+                of: |m| (m.created_at, m.updated_at),
+            },
+        )
+        .await?
+        .into())
+    }
+
+    /// Consultations: open rounds of input on strategies and action plans.
+    async fn consultations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n consultations (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the consultations after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n consultations (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the consultations before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Which consultations to list.")] filter: Option<ConsultationFilter>,
+    ) -> async_graphql::Result<ConsultationConnection> {
+        let filter = filter.unwrap_or_default().into_service().extend()?;
+        let select = consultations::select(&filter);
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(
+            paginate(ctx, select, consultation::Column::Id, |m| m.id, Consultation, request)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Records matching words in any language, best first: initiatives, activities, goals, consultations and
+    /// organisations. Every word must occur in the record's titles, names or descriptions (case-insensitive).
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The words to look for.")] query: String,
+        #[graphql(desc = "Returns the first n results (at most 100; 20 when not given).")] first: Option<i32>,
+        #[graphql(desc = "Returns the results after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<SearchResultConnection> {
+        super::search::run(ctx, &query, first, after).await
+    }
+
     /// Initiatives: the measures of action plans and the work around them.
     async fn initiatives(
         &self,
@@ -133,6 +251,7 @@ impl Query {
         #[graphql(desc = "Returns the last n initiatives (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the initiatives before this cursor.")] before: Option<String>,
         #[graphql(desc = "Which initiatives to list.")] filter: Option<InitiativeFilter>,
+        #[graphql(desc = "How to sort the initiatives; by ID when not given.")] order_by: Option<InitiativeOrder>,
     ) -> async_graphql::Result<InitiativeConnection> {
         let filter = filter.unwrap_or_default().into_service().extend()?;
         let select = initiatives::select(&filter);
@@ -142,11 +261,22 @@ impl Query {
             last,
             before,
         };
-        Ok(
-            paginate(ctx, select, initiative::Column::Id, |m| m.id, Initiative, request)
-                .await?
-                .into(),
+        Ok(paginate_ordered(
+            ctx,
+            select,
+            initiative::Column::Id,
+            |m| m.id,
+            Initiative,
+            request,
+            order_by.map(Into::into),
+            Timestamps::<initiative::Entity> {
+                created: initiative::Column::CreatedAt,
+                updated: initiative::Column::UpdatedAt,
+                of: |m| (m.created_at, m.updated_at),
+            },
         )
+        .await?
+        .into())
     }
 
     /// Every theme of the code list, by code.

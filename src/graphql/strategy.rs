@@ -3,12 +3,14 @@
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 
 use super::bookkeeping::Bookkeeping;
+use super::initiative::{Initiative, InitiativeConnection};
 use super::loader::{FocusAreaKey, FocusAreasOf, GoalsOf, Loader, StrategyKey, StrategyOwnersOf};
 use super::organisation::{Organisation, organisations_in_order};
 use super::scalars::{CountryCode, Date, LanguageTag};
 use super::text::{LocalizedText, NameAndDescription, localized, translations};
 use crate::entity::{focus_area, goal, strategy};
 use crate::service::id::{self, NodeType};
+use crate::service::page::PageRequest;
 use crate::service::strategy::StrategyFilter as Filter;
 use crate::service::text::TextOwner;
 
@@ -63,6 +65,11 @@ impl Strategy {
             .extend()?
             .unwrap_or_default();
         Ok(rows.into_iter().map(FocusArea).collect())
+    }
+
+    /// The documents backing the strategy, newest first.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Source>> {
+        super::source::sources_of(ctx, super::loader::Target::Strategy(self.0.id)).await
     }
 
     #[graphql(flatten)]
@@ -169,6 +176,30 @@ impl Goal {
     /// The goal's wording in every language it has.
     async fn title_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
         translations(ctx, TextOwner::Goal, self.0.id, "title").await
+    }
+
+    /// The initiatives serving the goal, in a stable order (by ID).
+    async fn initiatives(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n initiatives (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the initiatives after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n initiatives (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the initiatives before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<InitiativeConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let id = self.0.id;
+        let key = |window| super::loader::GoalInitiativePage(id, window);
+        let list = super::loader::List::InitiativesOfGoal(id);
+        Ok(super::connection::nested(ctx, request, key, list, |i| i.id, Initiative)
+            .await?
+            .into())
     }
 
     /// A remark on the record itself, such as how certain its wording is.

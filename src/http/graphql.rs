@@ -12,8 +12,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::AppState;
 use super::graphiql;
-use crate::graphql::KartlaSchema;
+use crate::graphql::loader::Loader;
 use crate::service::language::LanguagePreferences;
 
 /// The media type of a GraphQL response the client accepts.
@@ -75,23 +76,46 @@ fn request_error(status: StatusCode, answer: Answer, message: &str) -> Response 
     (status, [(header::CONTENT_TYPE, answer.media_type())], body.to_string()).into_response()
 }
 
+/// A request whose credentials were refused, or could not be checked.
+fn refused(answer: Answer, refusal: super::auth::Refusal) -> Response {
+    let (status, code, message) = match refusal {
+        super::auth::Refusal::Unauthenticated(message) => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message),
+        super::auth::Refusal::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            "The service cannot check credentials right now; try again later",
+        ),
+    };
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let mut response = (status, [(header::CONTENT_TYPE, answer.media_type())], body.to_string()).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
 fn not_acceptable() -> Response {
     let message = "Accept application/graphql-response+json or application/json";
     request_error(StatusCode::NOT_ACCEPTABLE, Answer::Json, message)
 }
 
 /// Runs a request and answers it in the negotiated media type.
-async fn execute(
-    schema: &KartlaSchema,
-    headers: &HeaderMap,
-    answer: Answer,
-    request: async_graphql::Request,
-) -> Response {
-    let mut request = request;
+async fn execute(state: &AppState, headers: &HeaderMap, answer: Answer, request: async_graphql::Request) -> Response {
+    let viewer = match super::auth::viewer(&state.db, headers).await {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refused(answer, refusal),
+    };
+    let (loader, turns) = Loader::new(state.db.clone());
+    let mut request = request.data(loader).data(viewer);
     if let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
         request = request.data(LanguagePreferences::from_accept_language(value));
     }
-    let response = schema.execute(request).await;
+    let query = request.query.clone();
+    let operation_name = request.operation_name.clone();
+    let mut response = turns.drive(state.schema.execute(request)).await;
+    super::field_order::reorder(&query, operation_name.as_deref(), &mut response.data);
     // A request error (parse, validation, variables) leaves no data and no error with a path.
     let request_failed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
@@ -111,7 +135,7 @@ async fn execute(
 }
 
 /// `POST /graphql`: a JSON body `{query, operationName?, variables?, extensions?}`.
-pub async fn post(State(schema): State<KartlaSchema>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(answer) = negotiate(&headers) else {
         return not_acceptable();
     };
@@ -151,7 +175,7 @@ pub async fn post(State(schema): State<KartlaSchema>, headers: HeaderMap, body: 
         return request_error(StatusCode::BAD_REQUEST, answer, "The body has no \"query\" string");
     }
     match serde_json::from_value::<async_graphql::Request>(value) {
-        Ok(request) => execute(&schema, &headers, answer, request).await,
+        Ok(request) => execute(&state, &headers, answer, request).await,
         Err(error) => request_error(StatusCode::BAD_REQUEST, answer, &format!("Malformed request: {error}")),
     }
 }
@@ -169,7 +193,7 @@ pub struct GetParams {
 /// `GET /graphql?query=...`: queries only; a mutation is refused with 405. A browser without a query gets
 /// GraphiQL.
 pub async fn get(
-    State(schema): State<KartlaSchema>,
+    State(state): State<AppState>,
     headers: HeaderMap,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
@@ -216,7 +240,7 @@ pub async fn get(
             }
         }
     }
-    execute(&schema, &headers, answer, request).await
+    execute(&state, &headers, answer, request).await
 }
 
 /// Whether the operation a GET would run is a mutation (or a subscription, which GET cannot serve either).

@@ -1,6 +1,8 @@
 //! The HTTP surface: `/graphql` runs GraphQL (POST, and GET for queries), `GET /` serves the GraphiQL
 //! explorer.
 
+mod auth;
+mod field_order;
 mod graphiql;
 mod graphql;
 
@@ -12,15 +14,24 @@ use tower_http::trace::TraceLayer;
 
 use crate::graphql::KartlaSchema;
 
-/// The application's routes, sharing one schema.
-pub fn router(schema: KartlaSchema) -> Router {
+/// What every handler shares: the schema, and the database each request's DataLoader reads.
+#[derive(Clone)]
+pub struct AppState {
+    /// The GraphQL schema.
+    pub schema: KartlaSchema,
+    /// The connection pool.
+    pub db: sea_orm::DatabaseConnection,
+}
+
+/// The application's routes, sharing one state.
+pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(graphiql::page))
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphiql/{file}", get(graphiql::asset))
         .fallback(not_found)
         .layer(TraceLayer::new_for_http())
-        .with_state(schema)
+        .with_state(state)
 }
 
 async fn not_found() -> impl IntoResponse {

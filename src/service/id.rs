@@ -24,11 +24,17 @@ pub enum NodeType {
     Initiative,
     /// A theme.
     Theme,
+    /// An activity of an initiative.
+    Activity,
+    /// A consultation.
+    Consultation,
+    /// A role an organisation holds on an initiative or an activity.
+    Responsibility,
 }
 
 impl NodeType {
     /// Every node type; `decode` knows only these. The test below checks each one round-trips.
-    pub const ALL: [NodeType; 7] = [
+    pub const ALL: [NodeType; 10] = [
         NodeType::Organisation,
         NodeType::Strategy,
         NodeType::FocusArea,
@@ -36,6 +42,9 @@ impl NodeType {
         NodeType::ActionPlan,
         NodeType::Initiative,
         NodeType::Theme,
+        NodeType::Activity,
+        NodeType::Consultation,
+        NodeType::Responsibility,
     ];
 
     /// The GraphQL type name, which is also the prefix inside the ID.
@@ -48,6 +57,9 @@ impl NodeType {
             NodeType::ActionPlan => "ActionPlan",
             NodeType::Initiative => "Initiative",
             NodeType::Theme => "Theme",
+            NodeType::Activity => "Activity",
+            NodeType::Consultation => "Consultation",
+            NodeType::Responsibility => "Responsibility",
         }
     }
 }

@@ -2,16 +2,17 @@
 //! Within one field the values are alternatives; all fields given apply.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
-use crate::entity::enums::{Role, SchoolLevel, Status};
+use crate::entity::enums::{DecisionState, Role, SchoolLevel, Status};
 use crate::entity::{
     action_plan, activity, focus_area, goal, initiative, initiative_goal, initiative_school_level, initiative_theme,
     organisation, participation, responsibility, theme,
 };
-use crate::service::organisation::contains_pattern;
+use crate::service::period::{running_from, running_to};
+use crate::service::text::{TextOwner, owners_with_words};
 
 /// Which initiatives to list.
 #[derive(Clone, Debug, Default)]
@@ -36,6 +37,9 @@ pub struct InitiativeFilter {
     pub organisation: Option<Uuid>,
     /// Where a role is one of these (held by `organisation` when it is given).
     pub roles: Vec<Role>,
+    /// Where a role's decision state is one of these (of a role held by `organisation`, and one of
+    /// `roles`, when they are given).
+    pub decisions: Vec<DecisionState>,
     /// Where this organisation takes part in an activity.
     pub participant: Option<Uuid>,
     /// Where an organisation in this county (or the county itself) takes part in an activity.
@@ -130,17 +134,7 @@ pub fn select(filter: &InitiativeFilter) -> Select<initiative::Entity> {
         select = select.filter(initiative::Column::Id.in_subquery(ids));
     }
     if !filter.themes.is_empty() {
-        let ids = Query::select()
-            .column((initiative_theme::Entity, initiative_theme::Column::InitiativeId))
-            .from(initiative_theme::Entity)
-            .inner_join(
-                theme::Entity,
-                Expr::col((theme::Entity, theme::Column::Id))
-                    .equals((initiative_theme::Entity, initiative_theme::Column::ThemeId)),
-            )
-            .and_where(Expr::col((theme::Entity, theme::Column::Code)).is_in(filter.themes.clone()))
-            .to_owned();
-        select = select.filter(initiative::Column::Id.in_subquery(ids));
+        select = select.filter(initiative::Column::Id.in_subquery(with_themes(&filter.themes)));
     }
     if !filter.school_levels.is_empty() {
         let ids = Query::select()
@@ -150,7 +144,7 @@ pub fn select(filter: &InitiativeFilter) -> Select<initiative::Entity> {
             .to_owned();
         select = select.filter(initiative::Column::Id.in_subquery(ids));
     }
-    if filter.organisation.is_some() || !filter.roles.is_empty() {
+    if filter.organisation.is_some() || !filter.roles.is_empty() || !filter.decisions.is_empty() {
         let mut condition = Condition::all();
         if let Some(organisation) = filter.organisation {
             condition = condition
@@ -159,6 +153,11 @@ pub fn select(filter: &InitiativeFilter) -> Select<initiative::Entity> {
         if !filter.roles.is_empty() {
             condition = condition
                 .add(Expr::col((responsibility::Entity, responsibility::Column::Role)).is_in(filter.roles.clone()));
+        }
+        if !filter.decisions.is_empty() {
+            let decisions = filter.decisions.clone();
+            condition =
+                condition.add(Expr::col((responsibility::Entity, responsibility::Column::Decision)).is_in(decisions));
         }
         select = select.filter(initiatives_with_responsibility(condition));
     }
@@ -174,25 +173,45 @@ pub fn select(filter: &InitiativeFilter) -> Select<initiative::Entity> {
         select = select.filter(initiative::Column::Id.in_subquery(initiatives_with_participants(condition)));
     }
     if let Some(from) = filter.active_from {
-        let end = Expr::col(initiative::Column::ActualEnd).if_null(Expr::col(initiative::Column::PlannedEnd));
-        select = select.filter(Condition::any().add(end.clone().is_null()).add(end.gte(from)));
+        select = select.filter(running_from(
+            initiative::Column::ActualEnd,
+            initiative::Column::PlannedEnd,
+            from,
+        ));
     }
     if let Some(to) = filter.active_to {
-        let start = Expr::col(initiative::Column::ActualStart).if_null(Expr::col(initiative::Column::PlannedStart));
-        select = select.filter(Condition::any().add(start.clone().is_null()).add(start.lte(to)));
+        select = select.filter(running_to(
+            initiative::Column::ActualStart,
+            initiative::Column::PlannedStart,
+            to,
+        ));
     }
     if let Some(since) = filter.updated_since {
         select = select.filter(initiative::Column::UpdatedAt.gte(since));
     }
-    if let Some(words) = filter.query.as_deref().filter(|q| !q.trim().is_empty()) {
-        let ids = Query::select()
-            .column(Alias::new("owner_id"))
-            .from(Alias::new("initiative_text"))
-            .and_where(Expr::col(Alias::new("folded")).like(contains_pattern(words)))
-            .to_owned();
+    if let Some(ids) = filter
+        .query
+        .as_deref()
+        .and_then(|words| owners_with_words(TextOwner::Initiative, words))
+    {
         select = select.filter(initiative::Column::Id.in_subquery(ids));
     }
     select
+}
+
+/// `SELECT initiative_id FROM initiative_theme JOIN theme WHERE code IN <codes>`: the initiatives with one
+/// of these themes.
+pub fn with_themes(codes: &[String]) -> SelectStatement {
+    Query::select()
+        .column((initiative_theme::Entity, initiative_theme::Column::InitiativeId))
+        .from(initiative_theme::Entity)
+        .inner_join(
+            theme::Entity,
+            Expr::col((theme::Entity, theme::Column::Id))
+                .equals((initiative_theme::Entity, initiative_theme::Column::ThemeId)),
+        )
+        .and_where(Expr::col((theme::Entity, theme::Column::Code)).is_in(codes.to_vec()))
+        .to_owned()
 }
 
 /// `SELECT initiative_id FROM initiative_goal JOIN goal JOIN focus_area WHERE <condition>`.

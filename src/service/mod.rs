@@ -2,13 +2,23 @@
 //! transaction or on the pool alike, and are tested without GraphQL.
 
 pub mod action_plan;
+pub mod activity;
+pub mod consultation;
 pub mod coverage;
 pub mod id;
 pub mod initiative;
+pub mod initiative_status;
 pub mod language;
+pub mod nested_page;
 pub mod organisation;
 pub mod page;
+pub mod period;
+pub mod permission;
+pub mod responsibility_decision;
+pub mod search;
 pub mod seed;
+pub mod sorted_page;
 pub mod statistics;
 pub mod strategy;
 pub mod text;
+pub mod token;

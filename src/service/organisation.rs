@@ -2,13 +2,13 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::sea_query::{LikeExpr, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
 
 use crate::entity::enums::OrganisationKind;
 use crate::entity::{organisation, organisation_identifier};
-use crate::service::text::fold;
+use crate::service::text::{TextOwner, fold, owners_with_words};
 
 /// Which organisations to list; every field given must match, and within a list any value may.
 #[derive(Clone, Debug, Default)]
@@ -54,12 +54,11 @@ pub fn select(filter: &OrganisationFilter) -> Select<organisation::Entity> {
             .to_owned();
         select = select.filter(organisation::Column::Id.in_subquery(ids));
     }
-    if let Some(words) = filter.query.as_deref().filter(|q| !q.trim().is_empty()) {
-        let ids = Query::select()
-            .column(Alias::new("owner_id"))
-            .from(Alias::new("organisation_text"))
-            .and_where(Expr::col(Alias::new("folded")).like(contains_pattern(words)))
-            .to_owned();
+    if let Some(ids) = filter
+        .query
+        .as_deref()
+        .and_then(|words| owners_with_words(TextOwner::Organisation, words))
+    {
         select = select.filter(organisation::Column::Id.in_subquery(ids));
     }
     select

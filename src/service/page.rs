@@ -28,7 +28,7 @@ pub struct PageRequest {
 }
 
 /// A validated page request: how many, from where, in which direction.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Window {
     limit: u64,
     after: Option<Uuid>,
@@ -55,6 +55,17 @@ fn size(name: &str, value: Option<i32>) -> Result<Option<u64>, Error> {
             "`{name}` is {n}, above the maximum page size of {MAX_PAGE_SIZE}"
         ))),
         Some(n) => Ok(Some(n as u64)),
+    }
+}
+
+impl<M> Default for Page<M> {
+    /// An empty page with nothing before or after it.
+    fn default() -> Self {
+        Page {
+            items: Vec::new(),
+            has_next: false,
+            has_previous: false,
+        }
     }
 }
 
@@ -108,26 +119,54 @@ pub async fn fetch<E: EntityTrait>(
         select = select.filter(id_column.lt(before));
     }
     let order = if window.backward { Order::Desc } else { Order::Asc };
-    let mut items = select
+    let items = select
         .order_by(id_column, order)
         .limit(window.limit + 1)
         .all(db)
         .await?;
-    let more = items.len() as u64 > window.limit;
-    items.truncate(window.limit as usize);
-    if window.backward {
-        items.reverse();
+    Ok(window.cut(items))
+}
+
+impl Window {
+    /// At most this many items.
+    pub fn limit(&self) -> u64 {
+        self.limit
     }
-    let (has_next, has_previous) = if window.backward {
-        (window.before.is_some(), more)
-    } else {
-        (more, window.after.is_some())
-    };
-    Ok(Page {
-        items,
-        has_next,
-        has_previous,
-    })
+
+    /// Items after this ID.
+    pub fn after(&self) -> Option<Uuid> {
+        self.after
+    }
+
+    /// Items before this ID.
+    pub fn before(&self) -> Option<Uuid> {
+        self.before
+    }
+
+    /// Whether the page is counted from the end.
+    pub fn backward(&self) -> bool {
+        self.backward
+    }
+
+    /// Makes a page of the up to `limit + 1` items fetched in the window's direction.
+    pub fn cut<M>(&self, fetched: Vec<M>) -> Page<M> {
+        let mut items = fetched;
+        let more = items.len() as u64 > self.limit;
+        items.truncate(self.limit as usize);
+        if self.backward {
+            items.reverse();
+        }
+        let (has_next, has_previous) = if self.backward {
+            (self.before.is_some(), more)
+        } else {
+            (more, self.after.is_some())
+        };
+        Page {
+            items,
+            has_next,
+            has_previous,
+        }
+    }
 }
 
 /// `SELECT COUNT(*)` over everything `query` selects, ignoring pagination.

@@ -72,6 +72,21 @@ impl TextOwner {
     }
 }
 
+/// `SELECT owner_id FROM <owner>_text WHERE folded LIKE '%words%'`: the records of `owner` with `words` in
+/// any of their texts, in any language; `None` for blank words, which filter nothing.
+pub fn owners_with_words(owner: TextOwner, words: &str) -> Option<sea_orm::sea_query::SelectStatement> {
+    if words.trim().is_empty() {
+        return None;
+    }
+    Some(
+        Query::select()
+            .column(Alias::new("owner_id"))
+            .from(owner.text_table())
+            .and_where(Expr::col(Alias::new("folded")).like(crate::service::organisation::contains_pattern(words)))
+            .to_owned(),
+    )
+}
+
 /// One text in one language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Localized {

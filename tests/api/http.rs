@@ -186,3 +186,39 @@ async fn get_runs_queries_and_refuses_mutations() {
         "a browser gets GraphiQL"
     );
 }
+
+#[tokio::test]
+async fn response_fields_follow_the_query_order() {
+    use axum::body::Body;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let test_db = crate::helpers::TestDb::create(crate::helpers::Backend::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    let app = crate::helpers::TestApp::spawn(&test_db, kartla::config::InitialSeed::Demo).await;
+    // The slow field first: the answer must still list `z` before `a`, as the query does.
+    // Within an object too: `label` waits for a DataLoader, `code` does not, and `...` spreads a fragment.
+    let query = r#"{ z: organisations(first: 100) { totalCount nodes { name parent { name } } }
+                     a: themes { ...Label code } }
+                   fragment Label on Theme { label }"#;
+    let request = axum::http::Request::post("/graphql")
+        .header("content-type", "application/json")
+        .body(Body::from(serde_json::json!({ "query": query }).to_string()))
+        .expect("a request");
+    let response = app.router.clone().oneshot(request).await.expect("an answer");
+    let body = response.into_body().collect().await.expect("a body").to_bytes();
+    let text = String::from_utf8_lossy(&body);
+    let (z, a) = (text.find("\"z\""), text.find("\"a\""));
+    assert!(
+        z.is_some() && a.is_some() && z < a,
+        "fields out of order: {}",
+        &text[..text.len().min(200)]
+    );
+    let themes = &text[a.unwrap_or_default()..];
+    let (label, code) = (themes.find("\"label\""), themes.find("\"code\""));
+    assert!(
+        label.is_some() && code.is_some() && label < code,
+        "nested fields out of order: {themes:.200}"
+    );
+}

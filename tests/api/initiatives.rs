@@ -55,18 +55,18 @@ async fn initiative_filters_select_the_right_set(test_db: TestDb) {
     )
     .await;
 
-    assert_eq!(count(&app, "{}").await, 4);
-    assert_eq!(count(&app, r#"{country: ["NO"]}"#).await, 0);
+    assert_eq!(count(&app, "{}").await, 5);
+    assert_eq!(count(&app, r#"{country: ["NO"]}"#).await, 1);
     assert_eq!(count(&app, "{status: [COMPLETED]}").await, 3);
-    assert_eq!(count(&app, "{status: [DECIDED, ONGOING]}").await, 1);
-    assert_eq!(count(&app, r#"{themes: ["procurement-competence"]}"#).await, 1);
+    assert_eq!(count(&app, "{status: [DECIDED, ONGOING]}").await, 2);
+    assert_eq!(count(&app, r#"{themes: ["procurement-competence"]}"#).await, 2);
     assert_eq!(
         count(
             &app,
             r#"{themes: ["procurement-competence", "competence-development"]}"#
         )
         .await,
-        2
+        3
     );
     assert_eq!(
         count(&app, &format!(r#"{{organisation: "{skr}", roles: [IMPLEMENTER]}}"#)).await,
@@ -76,7 +76,7 @@ async fn initiative_filters_select_the_right_set(test_db: TestDb) {
         count(&app, &format!(r#"{{organisation: "{skr}", roles: [RESPONSIBLE]}}"#)).await,
         0
     );
-    assert_eq!(count(&app, "{roles: [PROPOSED_RESPONSIBLE]}").await, 0);
+    assert_eq!(count(&app, "{roles: [PROPOSED_RESPONSIBLE]}").await, 1);
     assert_eq!(count(&app, &format!(r#"{{strategy: "{se_strategy}"}}"#)).await, 4);
     assert_eq!(
         count(&app, &format!(r#"{{actionPlan: "{plan}", status: [DECIDED]}}"#)).await,
@@ -85,7 +85,7 @@ async fn initiative_filters_select_the_right_set(test_db: TestDb) {
     assert_eq!(count(&app, r#"{query: "PROCUREMENT"}"#).await, 1);
     assert_eq!(
         count(&app, r#"{activeFrom: "2030-01-01"}"#).await,
-        4,
+        5,
         "no end date counts as running"
     );
     assert_eq!(count(&app, r#"{updatedSince: "2999-01-01T00:00:00Z"}"#).await, 0);

@@ -3,15 +3,23 @@
 
 mod helpers;
 
+mod activities;
 mod cli;
+mod consultations;
 mod coverage;
 mod database;
+mod examples;
 mod graphiql;
 mod graphql;
 mod http;
 mod initiatives;
 mod migrations;
+mod mutations;
+mod order;
+mod relations;
 mod schema;
+mod search;
 mod seed;
 mod statements;
 mod statistics;
+mod tokens;

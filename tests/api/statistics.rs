@@ -40,9 +40,9 @@ async fn statistics_match_the_filtered_list(test_db: TestDb) {
 
     let data = app
         .query(
-            "{ statistics { totalCount byStatus { status count } byCountry { country count }
+            r#"{ statistics(filter: {country: ["SE"]}) { totalCount byStatus { status count } byCountry { country count }
                byTheme { theme { code } count } byResponsibleOrganisationKind { kind count }
-               byRegion { region { name } count } byFocusArea { count } bySchoolLevel { count } } }",
+               byRegion { region { name } count } byFocusArea { count } bySchoolLevel { count } } }"#,
         )
         .await;
     let stats = &data["statistics"];

@@ -25,6 +25,14 @@ macro_rules! key {
 }
 
 key!(
+    /// The responsibilities one organisation holds, on initiatives and activities.
+    ResponsibilitiesOfOrganisation
+);
+key!(
+    /// The responsibilities held on one activity.
+    ResponsibilitiesOfActivity
+);
+key!(
     /// The goals one initiative serves.
     GoalsOfInitiative
 );
@@ -144,18 +152,60 @@ impl Loader<ResponsibilitiesOfInitiative> for RegistryLoader {
         &self,
         keys: &[ResponsibilitiesOfInitiative],
     ) -> Result<HashMap<ResponsibilitiesOfInitiative, Self::Value>, Error> {
-        let rows = responsibility::Entity::find()
-            .filter(responsibility::Column::InitiativeId.is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(responsibility::Column::Role)
-            .order_by_asc(responsibility::Column::Id)
-            .all(&self.db)
-            .await?;
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = responsibilities(&self.db, responsibility::Column::InitiativeId, &ids).await?;
         Ok(every_key(
             keys,
             |k| k.0,
             group(rows, |r| r.initiative_id.unwrap_or_default()),
         ))
     }
+}
+
+impl Loader<ResponsibilitiesOfActivity> for RegistryLoader {
+    type Value = Vec<responsibility::Model>;
+    type Error = Error;
+
+    async fn load(
+        &self,
+        keys: &[ResponsibilitiesOfActivity],
+    ) -> Result<HashMap<ResponsibilitiesOfActivity, Self::Value>, Error> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = responsibilities(&self.db, responsibility::Column::ActivityId, &ids).await?;
+        Ok(every_key(
+            keys,
+            |k| k.0,
+            group(rows, |r| r.activity_id.unwrap_or_default()),
+        ))
+    }
+}
+
+impl Loader<ResponsibilitiesOfOrganisation> for RegistryLoader {
+    type Value = Vec<responsibility::Model>;
+    type Error = Error;
+
+    async fn load(
+        &self,
+        keys: &[ResponsibilitiesOfOrganisation],
+    ) -> Result<HashMap<ResponsibilitiesOfOrganisation, Self::Value>, Error> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = responsibilities(&self.db, responsibility::Column::OrganisationId, &ids).await?;
+        Ok(every_key(keys, |k| k.0, group(rows, |r| r.organisation_id)))
+    }
+}
+
+/// The responsibilities whose `column` is one of `ids`, by role.
+async fn responsibilities(
+    db: &sea_orm::DatabaseConnection,
+    column: responsibility::Column,
+    ids: &[Uuid],
+) -> Result<Vec<responsibility::Model>, Error> {
+    Ok(responsibility::Entity::find()
+        .filter(column.is_in(ids.iter().copied()))
+        .order_by_asc(responsibility::Column::Role)
+        .order_by_asc(responsibility::Column::Id)
+        .all(db)
+        .await?)
 }
 
 impl Loader<StatusUpdatesOf> for RegistryLoader {

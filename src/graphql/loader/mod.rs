@@ -1,37 +1,44 @@
 //! DataLoaders: every relation resolves through one, so the number of SQL statements per request does not
 //! grow with the number of rows returned. One loader struct answers every key type; each key type's
-//! batch query lives in its own file, and [`register`] is the one place they are set up.
+//! batch query lives in its own file, and [`Loader`] is the one place they are
+//! put to work, one per request.
 
+mod batch;
+mod consultation_parts;
 mod identifiers;
 mod initiative_parts;
+mod nested;
 mod records;
+mod regions;
 mod strategy_parts;
 mod texts;
+mod waves;
 
-use async_graphql::dataloader::DataLoader;
 use sea_orm::DatabaseConnection;
 
+pub use batch::Loader;
+pub use consultation_parts::{ContactsOf, EventsOf, QuestionsOf, SourcesOf, SubmissionsOf, Target, TargetGroupsOf};
 pub use identifiers::IdentifiersOf;
 pub use initiative_parts::{
-    ActionPlanOwnersOf, GoalsOfInitiative, ResponsibilitiesOfInitiative, SchoolLevelsOf, StatusUpdatesOf,
-    ThemesOfInitiative,
+    ActionPlanOwnersOf, GoalsOfInitiative, ResponsibilitiesOfActivity, ResponsibilitiesOfInitiative,
+    ResponsibilitiesOfOrganisation, SchoolLevelsOf, StatusUpdatesOf, ThemesOfInitiative,
 };
-pub use records::{ActionPlanKey, FocusAreaKey, GoalKey, InitiativeKey, OrganisationKey, StrategyKey, ThemeKey};
+pub use nested::{
+    ActivityPage, ChildPage, GoalInitiativePage, HistoryPage, List, ListSize, OrganisationParticipationPage,
+    ParticipantPage, PlanInitiativePage,
+};
+pub use records::{
+    ActionPlanKey, ActivityKey, ConsultationKey, FocusAreaKey, GoalKey, InitiativeKey, OrganisationKey,
+    ResponsibilityKey, StrategyKey, ThemeKey,
+};
+pub use regions::{AuthoritiesIn, CountiesOf, ParticipationOf, SCHOOL_AUTHORITIES};
 pub use strategy_parts::{FocusAreasOf, GoalsOf, StrategyOwnersOf};
 pub use texts::TextKey;
+pub use waves::Turns;
 
-/// Batches the loads of one request tick into one query per key type.
+/// Answers every key type's batch query; [`Loader`] decides when a batch runs.
 pub struct RegistryLoader {
     db: DatabaseConnection,
-}
-
-/// The DataLoader resolvers take from the context.
-pub type Loader = DataLoader<RegistryLoader>;
-
-/// Builds the DataLoader every request shares. It keeps no cache, so a request never sees another
-/// request's stale rows; batching happens within one request tick.
-pub fn register(db: DatabaseConnection) -> Loader {
-    DataLoader::new(RegistryLoader { db }, tokio::spawn)
 }
 
 /// An answer for every key, empty where nothing was found.

@@ -7,7 +7,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::RegistryLoader;
-use crate::entity::{action_plan, focus_area, goal, initiative, organisation, strategy, theme};
+use crate::entity::{
+    action_plan, activity, consultation, focus_area, goal, initiative, organisation, responsibility, strategy, theme,
+};
 use crate::error::Error;
 
 macro_rules! by_id {
@@ -65,4 +67,19 @@ by_id!(
     /// A theme by ID.
     ThemeKey,
     theme
+);
+by_id!(
+    /// An activity by ID.
+    ActivityKey,
+    activity
+);
+by_id!(
+    /// A consultation by ID.
+    ConsultationKey,
+    consultation
+);
+by_id!(
+    /// A responsibility by ID.
+    ResponsibilityKey,
+    responsibility
 );

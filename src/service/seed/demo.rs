@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::plan::{Plan, Stamp};
 use super::{DataFile, SeedError, seed_id};
-use crate::entity::enums::{DecisionState, EventKind, OrganisationKind, Role, Status};
+use crate::entity::enums::{DecisionState, EventKind, IdentifierScheme, OrganisationKind, Role, Status};
 use crate::entity::*;
 use crate::service::language::is_language_tag;
 use crate::service::text::Texts;
@@ -47,7 +47,8 @@ impl DemoFiles {
     }
 }
 
-type Text = BTreeMap<String, String>;
+/// A text in several languages, by BCP 47 tag.
+pub(super) type Text = BTreeMap<String, String>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -119,14 +120,17 @@ struct InitiativeRow {
     responsibilities: Vec<ResponsibilityRow>,
     #[serde(default)]
     status_updates: Vec<StatusUpdateRow>,
+    #[serde(default)]
+    activities: Vec<super::demo_activities::ActivityRow>,
 }
 
+/// A role an organisation holds, in `demo.json`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ResponsibilityRow {
-    organisation: String,
-    role: String,
-    decision: String,
+pub(super) struct ResponsibilityRow {
+    pub(super) organisation: String,
+    pub(super) role: String,
+    pub(super) decision: String,
 }
 
 #[derive(Deserialize)]
@@ -188,7 +192,7 @@ struct GoalRow {
 }
 
 /// Checks values and resolves keys, naming the file and the place of the first problem.
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     file: &'a DataFile,
     organisations: HashMap<String, Uuid>,
     themes: HashMap<String, Uuid>,
@@ -196,14 +200,14 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error(&self, place: &str, reason: impl std::fmt::Display) -> SeedError {
+    pub(super) fn error(&self, place: &str, reason: impl std::fmt::Display) -> SeedError {
         SeedError::File {
             file: self.file.name.clone(),
             reason: format!("{place}: {reason}"),
         }
     }
 
-    fn code<T: ActiveEnum<Value = String>>(&self, place: &str, value: &str) -> Result<T, SeedError> {
+    pub(super) fn code<T: ActiveEnum<Value = String>>(&self, place: &str, value: &str) -> Result<T, SeedError> {
         T::try_from_value(&value.to_owned()).map_err(|_| self.error(place, format!("unknown value {value:?}")))
     }
 
@@ -215,13 +219,25 @@ impl Checker<'_> {
         }
     }
 
+    /// An organisation of the demo by its key, or one of the reference data by code
+    /// (`"NO_KOMMUNENUMMER:4601"`).
+    pub(super) fn organisation(&self, place: &str, key: &str) -> Result<Uuid, SeedError> {
+        match key.split_once(':') {
+            Some((scheme, code)) => {
+                let scheme = self.code::<IdentifierScheme>(place, scheme)?;
+                Ok(seed_id(&["organisation", scheme.to_value().as_str(), code]))
+            }
+            None => self.key(place, &self.organisations, key),
+        }
+    }
+
     fn key(&self, place: &str, map: &HashMap<String, Uuid>, key: &str) -> Result<Uuid, SeedError> {
         map.get(key)
             .copied()
             .ok_or_else(|| self.error(place, format!("unknown key {key:?}")))
     }
 
-    fn texts(&self, place: &str, fields: &[(&str, Option<&Text>)]) -> Result<Texts, SeedError> {
+    pub(super) fn texts(&self, place: &str, fields: &[(&str, Option<&Text>)]) -> Result<Texts, SeedError> {
         let mut texts = Texts::default();
         for (field, text) in fields {
             for (lang, value) in text.iter().flat_map(|t| t.iter()) {
@@ -308,7 +324,7 @@ pub fn plan(files: &DemoFiles) -> Result<Plan, SeedError> {
             version: stamp.version,
         };
         for owner in &row.owners {
-            let organisation_id = check.key(&place, &check.organisations, owner)?;
+            let organisation_id = check.organisation(&place, owner)?;
             plan.strategy_owners.push(strategy_owner::Model {
                 strategy_id: model.id,
                 organisation_id,
@@ -351,7 +367,7 @@ fn action_plans(demo: &Demo, check: &Checker<'_>, plan: &mut Plan) -> Result<(),
             version: stamp.version,
         };
         for owner in &row.owners {
-            let organisation_id = check.key(&place, &check.organisations, owner)?;
+            let organisation_id = check.organisation(&place, owner)?;
             plan.action_plan_owners.push(action_plan_owner::Model {
                 action_plan_id: model.id,
                 organisation_id,
@@ -398,7 +414,7 @@ fn action_plans(demo: &Demo, check: &Checker<'_>, plan: &mut Plan) -> Result<(),
             }
             for (k, r) in initiative.responsibilities.iter().enumerate() {
                 let place = format!("{place}.responsibilities[{k}]");
-                let organisation_id = check.key(&place, &check.organisations, &r.organisation)?;
+                let organisation_id = check.organisation(&place, &r.organisation)?;
                 plan.responsibilities.push(responsibility::Model {
                     id: seed_id(&[
                         "demo",
@@ -418,6 +434,7 @@ fn action_plans(demo: &Demo, check: &Checker<'_>, plan: &mut Plan) -> Result<(),
                     version: stamp.version,
                 });
             }
+            super::demo_activities::add(check, plan, &place, initiative_id, &initiative.activities)?;
             for (k, update) in initiative.status_updates.iter().enumerate() {
                 let place = format!("{place}.statusUpdates[{k}]");
                 let texts = check.texts(
@@ -440,7 +457,7 @@ fn action_plans(demo: &Demo, check: &Checker<'_>, plan: &mut Plan) -> Result<(),
                         actor_id: update
                             .actor
                             .as_deref()
-                            .map(|key| check.key(&place, &check.organisations, key))
+                            .map(|key| check.organisation(&place, key))
                             .transpose()?,
                         created_at: stamp.created_at,
                         updated_at: stamp.updated_at,

@@ -7,6 +7,7 @@
 //! changes nothing.
 
 mod demo;
+mod demo_activities;
 mod plan;
 mod reference;
 

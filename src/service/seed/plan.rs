@@ -26,6 +26,8 @@ pub struct Plan {
     pub action_plan_owners: Vec<action_plan_owner::Model>,
     pub initiatives: Vec<(initiative::Model, Texts)>,
     pub initiative_themes: Vec<initiative_theme::Model>,
+    pub activities: Vec<(activity::Model, Texts)>,
+    pub participations: Vec<participation::Model>,
     pub responsibilities: Vec<responsibility::Model>,
     pub status_updates: Vec<(status_update::Model, Texts)>,
     pub consultations: Vec<(consultation::Model, Texts)>,
@@ -65,6 +67,8 @@ impl Plan {
         self.action_plan_owners.extend(other.action_plan_owners);
         self.initiatives.extend(other.initiatives);
         self.initiative_themes.extend(other.initiative_themes);
+        self.activities.extend(other.activities);
+        self.participations.extend(other.participations);
         self.responsibilities.extend(other.responsibilities);
         self.status_updates.extend(other.status_updates);
         self.consultations.extend(other.consultations);
@@ -173,6 +177,22 @@ impl Plan {
         tally(
             n,
             links(db, self.initiative_themes, |m| initiatives.contains(&m.initiative_id)).await?,
+        );
+        let n = self.activities.len();
+        let owner = Some(TextOwner::Activity);
+        tally(
+            n,
+            put::<activity::Entity>(db, self.activities, owner, activity::Column::Id, |m| m.id)
+                .await?
+                .len(),
+        );
+        let n = self.participations.len();
+        let rows = self.participations.into_iter().map(|m| (m, Texts::default())).collect();
+        tally(
+            n,
+            put::<participation::Entity>(db, rows, None, participation::Column::Id, |m| m.id)
+                .await?
+                .len(),
         );
         let n = self.responsibilities.len();
         let rows = self

@@ -1,9 +1,11 @@
-//! The command line: `serve`, `migrate`, `seed` and `schema`. Every failure is one line on stderr and a
+//! The command line: `serve`, `migrate`, `seed`, `token` and `schema`. Every failure is one line on stderr and a
 //! non-zero exit; bad flags are answered by clap with usage and exit code 2.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod token;
 
 use clap::{Args, Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
@@ -40,6 +42,13 @@ enum Command {
         database: DatabaseArgs,
         #[command(subcommand)]
         data: SeedData,
+    },
+    /// Manage API tokens (applies pending migrations first).
+    Token {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        action: token::TokenAction,
     },
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -130,6 +139,11 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Migrate { database, action } => migrate(&connect(&database).await?, action).await,
         Command::Seed { database, data } => seed(&connect(&database).await?, data).await,
+        Command::Token { database, action } => {
+            let db = connect(&database).await?;
+            Migrator::up(&db, None).await?;
+            token::run(&db, action).await
+        }
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(())

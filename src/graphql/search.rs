@@ -1,0 +1,107 @@
+//! `search(query:)`: ranked results across initiatives, activities, goals, consultations and
+//! organisations, in every language.
+
+use async_graphql::connection::PageInfo;
+use async_graphql::{Context, ResultExt, Union};
+use sea_orm::DatabaseConnection;
+
+use super::activity::Activity;
+use super::connection::{Paged, TotalCount};
+use super::consultation::Consultation;
+use super::initiative::Initiative;
+use super::loader::{ActivityKey, ConsultationKey, GoalKey, InitiativeKey, Loader, OrganisationKey};
+use super::organisation::Organisation;
+use super::strategy::Goal;
+use crate::error::Error;
+use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::service::search::{self, HitKind};
+
+/// A record that search found.
+#[derive(Union)]
+pub enum SearchResult {
+    /// An initiative.
+    Initiative(Initiative),
+    /// An activity.
+    Activity(Activity),
+    /// A goal of a strategy.
+    Goal(Goal),
+    /// A consultation.
+    Consultation(Consultation),
+    /// An organisation.
+    Organisation(Organisation),
+}
+
+crate::connection!(SearchResultConnection, SearchResultEdge, SearchResult, "search results");
+
+/// Runs a search and loads the records found, one statement per kind.
+pub async fn run(
+    ctx: &Context<'_>,
+    query: &str,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<SearchResultConnection> {
+    let limit = match first {
+        None => DEFAULT_PAGE_SIZE,
+        Some(n) if n < 0 || n as u64 > MAX_PAGE_SIZE => {
+            let message = format!("`first` must be between 0 and {MAX_PAGE_SIZE} (got {n})");
+            return Err(Error::PageSize(message)).extend();
+        }
+        Some(n) => n as u64,
+    };
+    let db = ctx.data::<DatabaseConnection>()?;
+    let total = TotalCount::Query(Box::new(search::all_hits(query).extend()?));
+    let page = search::search(db, query, limit, after.as_deref()).await.extend()?;
+    let loader = ctx.data::<Loader>()?;
+    let of = |kind: HitKind| page.hits.iter().filter(move |h| h.kind == kind).map(|h| h.id);
+    let initiatives = loader
+        .load_many(of(HitKind::Initiative).map(InitiativeKey))
+        .await
+        .extend()?;
+    let activities = loader
+        .load_many(of(HitKind::Activity).map(ActivityKey))
+        .await
+        .extend()?;
+    let goals = loader.load_many(of(HitKind::Goal).map(GoalKey)).await.extend()?;
+    let consultations = loader
+        .load_many(of(HitKind::Consultation).map(ConsultationKey))
+        .await
+        .extend()?;
+    let organisations = loader
+        .load_many(of(HitKind::Organisation).map(OrganisationKey))
+        .await
+        .extend()?;
+    let edges: Vec<(String, SearchResult)> = page
+        .hits
+        .iter()
+        .filter_map(|hit| {
+            let node = match hit.kind {
+                HitKind::Initiative => initiatives
+                    .get(&InitiativeKey(hit.id))
+                    .map(|m| SearchResult::Initiative(Initiative(m.clone()))),
+                HitKind::Activity => activities
+                    .get(&ActivityKey(hit.id))
+                    .map(|m| SearchResult::Activity(Activity(m.clone()))),
+                HitKind::Goal => goals.get(&GoalKey(hit.id)).map(|m| SearchResult::Goal(Goal(m.clone()))),
+                HitKind::Consultation => consultations
+                    .get(&ConsultationKey(hit.id))
+                    .map(|m| SearchResult::Consultation(Consultation(m.clone()))),
+                HitKind::Organisation => organisations
+                    .get(&OrganisationKey(hit.id))
+                    .map(|m| SearchResult::Organisation(Organisation(m.clone()))),
+            };
+            node.map(|node| (hit.cursor(), node))
+        })
+        .collect();
+    let page_info = PageInfo {
+        has_previous_page: after.is_some(),
+        has_next_page: page.has_next,
+        start_cursor: edges.first().map(|(cursor, _)| cursor.clone()),
+        end_cursor: edges.last().map(|(cursor, _)| cursor.clone()),
+    };
+    Ok(Paged {
+        edges,
+        page_info,
+        total,
+    }
+    .into())
+}
