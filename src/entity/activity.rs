@@ -30,6 +30,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Incremented on every change, for optimistic locking.
     pub version: i32,
+    /// When the record was archived; null while it is current.
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 /// Relations are resolved by the loaders, not through sea-orm.

@@ -130,6 +130,49 @@ impl Activity {
         super::region::by_region(ctx, super::loader::ParticipationOf::Activity(self.0.id), country).await
     }
 
+    /// When the activity was archived; null while it is current.
+    async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.archived_at
+    }
+
+    /// Whether the viewer may change the activity: an ADMIN, an EDITOR who may change its initiative, or an
+    /// EDITOR whose organisation leads or is responsible for the activity. False for anonymous viewers.
+    async fn viewer_can_update(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let Some(super::viewer::Viewer::Token { role, organisation, .. }) = ctx.data_opt::<super::viewer::Viewer>()
+        else {
+            return Ok(false);
+        };
+        let loader = ctx.data::<super::loader::Loader>()?;
+        let (on_initiative, on_activity) = futures_util::try_join!(
+            loader.load_one(super::loader::ResponsibilitiesOfInitiative(self.0.initiative_id)),
+            loader.load_one(super::loader::ResponsibilitiesOfActivity(self.0.id)),
+        )
+        .extend()?;
+        let may = |held: Option<Vec<_>>| {
+            crate::service::permission::may_edit_initiative(*role, *organisation, &held.unwrap_or_default())
+        };
+        Ok(may(on_initiative) || may(on_activity))
+    }
+
+    /// The changes made to the activity, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        super::history::history_of(ctx, self.0.id, request).await
+    }
+
     /// The documents backing the activity, newest first.
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Source>> {
         super::source::sources_of(ctx, super::loader::Target::Activity(self.0.id)).await
@@ -166,6 +209,38 @@ pub struct Participation(pub participation::Model);
 /// school organiser) that takes part.
 #[Object]
 impl Participation {
+    /// The participation's global ID.
+    pub async fn id(&self) -> ID {
+        ID(crate::service::id::encode(
+            crate::service::id::NodeType::Participation,
+            self.0.id,
+        ))
+    }
+
+    /// The participation's version, raised by every change; give it as `expectedVersion` to change it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// The changes made to the participation, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        super::history::history_of(ctx, self.0.id, request).await
+    }
+
     /// The organisation taking part.
     async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
         let loader = ctx.data::<Loader>()?;
@@ -229,6 +304,10 @@ pub struct ActivityFilter {
     updated_since: Option<DateTime<Utc>>,
     /// Words in the title or description, in any language (case-insensitive).
     query: Option<String>,
+    /// Archived activities, and the activities of archived initiatives, too; they are left out unless this
+    /// is true.
+    #[graphql(default)]
+    include_archived: bool,
 }
 
 impl ActivityFilter {
@@ -253,6 +332,7 @@ impl ActivityFilter {
             active_to: self.active_to.map(|d| d.0),
             updated_since: self.updated_since,
             query: self.query,
+            include_archived: self.include_archived,
         })
     }
 }

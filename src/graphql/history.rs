@@ -64,6 +64,19 @@ impl AuditEntry {
     }
 }
 
+/// The changes made to record `id`, oldest first: the `history` of every editable type.
+pub async fn history_of(
+    ctx: &Context<'_>,
+    id: uuid::Uuid,
+    request: PageRequest,
+) -> async_graphql::Result<AuditEntryConnection> {
+    let key = |window| super::loader::HistoryPage(id, window);
+    let list = super::loader::List::HistoryOf(id);
+    Ok(super::connection::nested(ctx, request, key, list, |e| e.id, AuditEntry)
+        .await?
+        .into())
+}
+
 crate::connection!(AuditEntryConnection, AuditEntryEdge, AuditEntry, "audit entries");
 
 /// Which audit entries to list. All fields given apply.

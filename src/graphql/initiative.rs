@@ -152,13 +152,13 @@ impl Initiative {
             last,
             before,
         };
-        let id = self.0.id;
-        let key = |window| super::loader::HistoryPage(id, window);
-        let list = super::loader::List::HistoryOf(id);
-        let to_node = super::history::AuditEntry;
-        Ok(super::connection::nested(ctx, request, key, list, |e| e.id, to_node)
-            .await?
-            .into())
+        super::history::history_of(ctx, self.0.id, request).await
+    }
+
+    /// When the initiative was archived; null while it is current. Archived initiatives leave lists unless
+    /// asked for (`includeArchived`).
+    async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.archived_at
     }
 
     /// The roles organisations hold on the initiative, or were proposed for.

@@ -47,6 +47,9 @@ pub struct InitiativeFilter {
     updated_since: Option<DateTime<Utc>>,
     /// Words in the title or description, in any language (case-insensitive).
     query: Option<String>,
+    /// Archived initiatives too; they are left out unless this is true.
+    #[graphql(default)]
+    include_archived: bool,
 }
 
 impl InitiativeFilter {
@@ -76,6 +79,7 @@ impl InitiativeFilter {
             active_to: self.active_to.map(|d| d.0),
             updated_since: self.updated_since,
             query: self.query,
+            include_archived: self.include_archived,
         })
     }
 }

@@ -40,7 +40,7 @@ pub type KartlaSchema = Schema<Query, Mutation, EmptySubscription>;
 /// Builds the schema with what resolvers take from the context: the database and the fallback
 /// languages. The DataLoader is made per request ([`loader::Loader`]).
 pub fn build_schema(db: DatabaseConnection, fallback_languages: Vec<String>) -> KartlaSchema {
-    Schema::build(Query, Mutation, EmptySubscription)
+    Schema::build(Query, Mutation::default(), EmptySubscription)
         .data(db)
         .data(FallbackLanguages(fallback_languages))
         .finish()
@@ -48,5 +48,7 @@ pub fn build_schema(db: DatabaseConnection, fallback_languages: Vec<String>) -> 
 
 /// The schema in SDL, as checked in as `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, Mutation, EmptySubscription).finish().sdl()
+    Schema::build(Query, Mutation::default(), EmptySubscription)
+        .finish()
+        .sdl()
 }

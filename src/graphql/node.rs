@@ -4,12 +4,12 @@ use async_graphql::{Context, ID, Interface, ResultExt};
 use uuid::Uuid;
 
 use super::action_plan::ActionPlan;
-use super::activity::Activity;
+use super::activity::{Activity, Participation};
 use super::consultation::Consultation;
 use super::initiative::Initiative;
 use super::loader::{
     ActionPlanKey, ActivityKey, ConsultationKey, FocusAreaKey, GoalKey, InitiativeKey, Loader, OrganisationKey,
-    ResponsibilityKey, StrategyKey, ThemeKey,
+    ParticipationKey, ResponsibilityKey, StrategyKey, ThemeKey,
 };
 use super::organisation::Organisation;
 use super::responsibility::Responsibility;
@@ -45,6 +45,8 @@ pub enum Node {
     Consultation(Consultation),
     /// A responsibility.
     Responsibility(Responsibility),
+    /// An organisation's participation in an activity.
+    Participation(Participation),
 }
 
 /// Resolves global IDs: a malformed ID is a `BAD_ID` error, a well-formed ID of nothing is `None`.
@@ -54,20 +56,32 @@ pub async fn resolve(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec
     let loader = ctx.data::<Loader>()?;
     let of = |t: NodeType| decoded.iter().filter(move |(nt, _)| *nt == t).map(|(_, id)| *id);
     // One statement per type asked for, all in the same wave.
-    let (organisations, strategies, focus_areas, goals, plans, initiatives, themes, activities, consultations, roles) =
-        tokio::try_join!(
-            loader.load_many(of(NodeType::Organisation).map(OrganisationKey)),
-            loader.load_many(of(NodeType::Strategy).map(StrategyKey)),
-            loader.load_many(of(NodeType::FocusArea).map(FocusAreaKey)),
-            loader.load_many(of(NodeType::Goal).map(GoalKey)),
-            loader.load_many(of(NodeType::ActionPlan).map(ActionPlanKey)),
-            loader.load_many(of(NodeType::Initiative).map(InitiativeKey)),
-            loader.load_many(of(NodeType::Theme).map(ThemeKey)),
-            loader.load_many(of(NodeType::Activity).map(ActivityKey)),
-            loader.load_many(of(NodeType::Consultation).map(ConsultationKey)),
-            loader.load_many(of(NodeType::Responsibility).map(ResponsibilityKey)),
-        )
-        .extend()?;
+    let (
+        organisations,
+        strategies,
+        focus_areas,
+        goals,
+        plans,
+        initiatives,
+        themes,
+        activities,
+        consultations,
+        roles,
+        parts,
+    ) = tokio::try_join!(
+        loader.load_many(of(NodeType::Organisation).map(OrganisationKey)),
+        loader.load_many(of(NodeType::Strategy).map(StrategyKey)),
+        loader.load_many(of(NodeType::FocusArea).map(FocusAreaKey)),
+        loader.load_many(of(NodeType::Goal).map(GoalKey)),
+        loader.load_many(of(NodeType::ActionPlan).map(ActionPlanKey)),
+        loader.load_many(of(NodeType::Initiative).map(InitiativeKey)),
+        loader.load_many(of(NodeType::Theme).map(ThemeKey)),
+        loader.load_many(of(NodeType::Activity).map(ActivityKey)),
+        loader.load_many(of(NodeType::Consultation).map(ConsultationKey)),
+        loader.load_many(of(NodeType::Responsibility).map(ResponsibilityKey)),
+        loader.load_many(of(NodeType::Participation).map(ParticipationKey)),
+    )
+    .extend()?;
     Ok(decoded
         .into_iter()
         .map(|(node_type, id)| match node_type {
@@ -105,6 +119,10 @@ pub async fn resolve(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec
                 .get(&ResponsibilityKey(id))
                 .cloned()
                 .map(|m| Node::Responsibility(Responsibility(m))),
+            NodeType::Participation => parts
+                .get(&ParticipationKey(id))
+                .cloned()
+                .map(|m| Node::Participation(Participation(m))),
         })
         .collect())
 }

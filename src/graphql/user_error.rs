@@ -3,8 +3,9 @@
 
 use async_graphql::{InputObject, SimpleObject};
 
+use crate::service::edit::Problem;
 use crate::service::language::is_language_tag;
-use crate::service::text::Texts;
+use crate::service::text::{Localized, Texts};
 
 /// A problem with a mutation's input: nothing was changed.
 #[derive(Clone, Debug, SimpleObject)]
@@ -13,7 +14,8 @@ pub struct UserError {
     pub field: Option<Vec<String>>,
     /// What is wrong and what to change.
     pub message: String,
-    /// A stable code: BAD_ID, NOT_FOUND, CONFLICT, INVALID_TRANSITION, INVALID.
+    /// A stable code: BAD_ID, NOT_FOUND, CONFLICT, INVALID_TRANSITION, INVALID, TAKEN (a value that must be
+    /// unique is in use).
     pub code: String,
     /// With CONFLICT: the record's version now; read the record again and retry with it.
     pub current_version: Option<i32>,
@@ -27,6 +29,17 @@ impl UserError {
             message: message.into(),
             code: code.to_owned(),
             current_version: None,
+        }
+    }
+}
+
+impl From<Problem> for UserError {
+    fn from(problem: Problem) -> Self {
+        UserError {
+            field: Some(problem.field),
+            message: problem.message,
+            code: problem.code.to_owned(),
+            current_version: problem.current_version,
         }
     }
 }
@@ -64,4 +77,19 @@ pub fn collect_texts(
         }
         texts.add(field, &entry.lang, text);
     }
+}
+
+/// The translations of one field given as input, checked; a problem per bad language tag or text.
+pub fn texts_of(field: &str, given: &[LocalizedTextInput], problems: &mut Vec<Problem>) -> Vec<Localized> {
+    let mut texts = Texts::default();
+    let mut errors = Vec::new();
+    collect_texts(field, field, given, &mut texts, &mut errors);
+    problems.extend(errors.into_iter().map(|e| Problem {
+        field: e.field.unwrap_or_default(),
+        // The only code `collect_texts` gives.
+        code: "INVALID",
+        message: e.message,
+        current_version: None,
+    }));
+    texts.field(field).to_vec()
 }

@@ -38,11 +38,23 @@ pub struct ActivityFilter {
     pub updated_since: Option<DateTime<Utc>>,
     /// Words in the title or description, in any language.
     pub query: Option<String>,
+    /// Archived activities, and activities of archived initiatives, too (left out by default).
+    pub include_archived: bool,
 }
 
 /// The query for the activities `filter` selects, not yet ordered or paged.
 pub fn select(filter: &ActivityFilter) -> Select<activity::Entity> {
     let mut select = activity::Entity::find();
+    if !filter.include_archived {
+        let archived = Query::select()
+            .column(initiative::Column::Id)
+            .from(initiative::Entity)
+            .and_where(initiative::Column::ArchivedAt.is_not_null())
+            .to_owned();
+        select = select
+            .filter(activity::Column::ArchivedAt.is_null())
+            .filter(activity::Column::InitiativeId.not_in_subquery(archived));
+    }
     if !filter.initiatives.is_empty() {
         select = select.filter(activity::Column::InitiativeId.is_in(filter.initiatives.clone()));
     }

@@ -83,6 +83,7 @@ pub async fn coverage(db: &impl ConnectionTrait, strategy_id: Uuid) -> Result<Op
     let initiative_ids: Vec<Uuid> = links.iter().map(|l| l.initiative_id).collect();
     let initiatives: HashMap<Uuid, initiative::Model> = initiative::Entity::find()
         .filter(initiative::Column::Id.is_in(initiative_ids.clone()))
+        .filter(initiative::Column::ArchivedAt.is_null())
         .order_by_asc(initiative::Column::Number)
         .order_by_asc(initiative::Column::Id)
         .all(db)
@@ -96,6 +97,7 @@ pub async fn coverage(db: &impl ConnectionTrait, strategy_id: Uuid) -> Result<Op
         .column(activity::Column::Status)
         .column_as(Expr::col(Alias::new("id")).count(), "n")
         .filter(activity::Column::InitiativeId.is_in(initiative_ids))
+        .filter(activity::Column::ArchivedAt.is_null())
         .group_by(activity::Column::InitiativeId)
         .group_by(activity::Column::Status)
         .into_tuple()

@@ -30,11 +30,13 @@ pub enum NodeType {
     Consultation,
     /// A role an organisation holds on an initiative or an activity.
     Responsibility,
+    /// `Participation`
+    Participation,
 }
 
 impl NodeType {
     /// Every node type; `decode` knows only these. The test below checks each one round-trips.
-    pub const ALL: [NodeType; 10] = [
+    pub const ALL: [NodeType; 11] = [
         NodeType::Organisation,
         NodeType::Strategy,
         NodeType::FocusArea,
@@ -45,6 +47,7 @@ impl NodeType {
         NodeType::Activity,
         NodeType::Consultation,
         NodeType::Responsibility,
+        NodeType::Participation,
     ];
 
     /// The GraphQL type name, which is also the prefix inside the ID.
@@ -60,6 +63,7 @@ impl NodeType {
             NodeType::Activity => "Activity",
             NodeType::Consultation => "Consultation",
             NodeType::Responsibility => "Responsibility",
+            NodeType::Participation => "Participation",
         }
     }
 }

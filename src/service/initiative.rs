@@ -52,6 +52,8 @@ pub struct InitiativeFilter {
     pub updated_since: Option<DateTime<Utc>>,
     /// Words in the title or description, in any language.
     pub query: Option<String>,
+    /// Archived initiatives too (left out by default).
+    pub include_archived: bool,
 }
 
 /// `SELECT initiative_id FROM activity JOIN participation ... WHERE <condition on participation/organisation>`.
@@ -99,6 +101,9 @@ fn initiatives_with_responsibility(condition: Condition) -> Condition {
 /// The query for the initiatives `filter` selects, not yet ordered or paged.
 pub fn select(filter: &InitiativeFilter) -> Select<initiative::Entity> {
     let mut select = initiative::Entity::find();
+    if !filter.include_archived {
+        select = select.filter(initiative::Column::ArchivedAt.is_null());
+    }
     if !filter.countries.is_empty() {
         select = select.filter(initiative::Column::Country.is_in(filter.countries.clone()));
     }

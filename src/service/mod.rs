@@ -3,10 +3,13 @@
 
 pub mod action_plan;
 pub mod activity;
+pub mod activity_edit;
 pub mod consultation;
 pub mod coverage;
+pub mod edit;
 pub mod id;
 pub mod initiative;
+pub mod initiative_edit;
 pub mod initiative_status;
 pub mod language;
 pub mod nested_page;
@@ -15,6 +18,7 @@ pub mod page;
 pub mod period;
 pub mod permission;
 pub mod responsibility_decision;
+pub mod responsibility_proposal;
 pub mod search;
 pub mod seed;
 pub mod sorted_page;

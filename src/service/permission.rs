@@ -51,3 +51,24 @@ pub async fn may_edit(db: &impl ConnectionTrait, actor: &Actor, initiative: Uuid
         .await?;
     Ok(may_edit_initiative(actor.role, actor.organisation, &held))
 }
+
+/// Whether `actor` may change the activity `activity` of initiative `initiative`: whoever may change the
+/// initiative, and an EDITOR whose organisation is LEAD or RESPONSIBLE on the activity itself.
+pub async fn may_edit_activity(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    initiative: Uuid,
+    activity: Uuid,
+) -> Result<bool, Error> {
+    if may_edit(db, actor, initiative).await? {
+        return Ok(true);
+    }
+    if actor.role != AccessRole::Editor {
+        return Ok(false);
+    }
+    let held = responsibility::Entity::find()
+        .filter(responsibility::Column::ActivityId.eq(activity))
+        .all(db)
+        .await?;
+    Ok(may_edit_initiative(actor.role, actor.organisation, &held))
+}

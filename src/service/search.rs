@@ -50,6 +50,15 @@ impl HitKind {
         }
     }
 
+    /// The record table of a kind whose records can be archived.
+    fn archivable_table(self) -> Option<&'static str> {
+        match self {
+            HitKind::Initiative => Some("initiative"),
+            HitKind::Activity => Some("activity"),
+            _ => None,
+        }
+    }
+
     fn from_code(code: i64) -> Option<HitKind> {
         HitKind::ALL.into_iter().find(|k| *k as i64 == code)
     }
@@ -140,6 +149,15 @@ fn hits_of(kind: HitKind, phrase: &str, words: &[String]) -> SelectStatement {
         .cond_where(any_word)
         .group_by_col(Alias::new("owner_id"))
         .to_owned();
+    if let Some(table) = kind.archivable_table() {
+        // Archived records leave search as they leave lists.
+        let archived = Query::select()
+            .column(Alias::new("id"))
+            .from(Alias::new(table))
+            .and_where(Expr::col(Alias::new("archived_at")).is_not_null())
+            .to_owned();
+        select.and_where(Expr::col(Alias::new("owner_id")).not_in_subquery(archived));
+    }
     for word in words {
         let has_word = Expr::case(folded().like(contains_pattern(word)), 1).finally(0);
         select.and_having(Func::sum(has_word).gt(0));

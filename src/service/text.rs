@@ -181,3 +181,32 @@ pub async fn insert(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uui
     }
     Ok(())
 }
+
+/// Replaces the translations of `field` of record `id` with `texts` (none: the field is cleared).
+pub async fn replace(
+    db: &impl ConnectionTrait,
+    owner: TextOwner,
+    id: Uuid,
+    field: &str,
+    texts: &[Localized],
+) -> Result<(), DbErr> {
+    let delete = Query::delete()
+        .from_table(owner.text_table())
+        .and_where(Expr::col(Alias::new("owner_id")).eq(id))
+        .and_where(Expr::col(Alias::new("field")).eq(field))
+        .to_owned();
+    db.execute(&delete).await?;
+    let mut given = Texts::default();
+    for text in texts {
+        given.add(field, &text.lang, &text.text);
+    }
+    insert(db, owner, &[(id, &given)]).await
+}
+
+/// The translations as JSON, `[{"lang": ..., "text": ...}]`, for the audit log.
+pub fn to_json(texts: &[Localized]) -> serde_json::Value {
+    texts
+        .iter()
+        .map(|t| serde_json::json!({ "lang": t.lang, "text": t.text }))
+        .collect()
+}

@@ -239,6 +239,7 @@ pub async fn insert_activity(
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        archived_at: Set(None),
     }
     .insert(db)
     .await

@@ -8,6 +8,7 @@ mod cli;
 mod consultations;
 mod coverage;
 mod database;
+mod editing;
 mod examples;
 mod graphiql;
 mod graphql;

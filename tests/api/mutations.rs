@@ -21,7 +21,7 @@ const SET: &str = "mutation Set($input: SetInitiativeStatusInput!) { setInitiati
     initiative { status version viewerCanUpdate } statusUpdate { status decision(lang: \"en\") }
     userErrors { field code message currentVersion } } }";
 
-async fn as_token(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
+pub(crate) async fn as_token(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
     let mut request = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
     if let Some(token) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -30,7 +30,7 @@ async fn as_token(app: &TestApp, token: Option<&str>, query: &str, variables: Va
     app.send(request.body(body).expect("a request")).await.1
 }
 
-async fn token(app: &TestApp, name: &str, role: AccessRole, organisation: Option<&str>) -> String {
+pub(crate) async fn token(app: &TestApp, name: &str, role: AccessRole, organisation: Option<&str>) -> String {
     let organisation = organisation.map(|id| {
         kartla::service::id::decode_as(
             &async_graphql::ID(id.to_owned()),
@@ -44,7 +44,7 @@ async fn token(app: &TestApp, name: &str, role: AccessRole, organisation: Option
         .1
 }
 
-async fn organisation(app: &TestApp, filter: &str) -> String {
+pub(crate) async fn organisation(app: &TestApp, filter: &str) -> String {
     app.query(&format!("{{ organisations(filter: {filter}) {{ nodes {{ id }} }} }}"))
         .await["organisations"]["nodes"][0]["id"]
         .as_str()

@@ -117,6 +117,7 @@ async fn insert_initiatives(db: &sea_orm::DatabaseConnection, n: usize) {
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
+            archived_at: Set(None),
         })
         .exec(db)
         .await
@@ -168,6 +169,7 @@ async fn insert_initiatives(db: &sea_orm::DatabaseConnection, n: usize) {
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
+            archived_at: Set(None),
         }))
         .exec(db)
         .await

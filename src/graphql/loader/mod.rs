@@ -29,7 +29,7 @@ pub use nested::{
 };
 pub use records::{
     ActionPlanKey, ActivityKey, ConsultationKey, FocusAreaKey, GoalKey, InitiativeKey, OrganisationKey,
-    ResponsibilityKey, StrategyKey, ThemeKey,
+    ParticipationKey, ResponsibilityKey, StrategyKey, ThemeKey,
 };
 pub use regions::{AuthoritiesIn, CountiesOf, ParticipationOf, SCHOOL_AUTHORITIES};
 pub use strategy_parts::{FocusAreasOf, GoalsOf, StrategyOwnersOf};

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{EntityTrait, JoinType, QuerySelect, Select};
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, Select};
 use uuid::Uuid;
 
 use super::RegistryLoader;
@@ -70,7 +70,17 @@ fn initiatives_by_goal() -> Select<initiative::Entity> {
         .from(initiative_goal::Column::InitiativeId)
         .to(initiative::Column::Id)
         .into();
-    initiative::Entity::find().join(JoinType::InnerJoin, sea_orm::RelationDef::rev(link))
+    current_initiatives().join(JoinType::InnerJoin, sea_orm::RelationDef::rev(link))
+}
+
+/// Initiatives that are not archived: nested lists leave archived ones out.
+fn current_initiatives() -> Select<initiative::Entity> {
+    initiative::Entity::find().filter(initiative::Column::ArchivedAt.is_null())
+}
+
+/// Activities that are not archived.
+fn current_activities() -> Select<activity::Entity> {
+    activity::Entity::find().filter(activity::Column::ArchivedAt.is_null())
 }
 
 /// Groups page keys by window, so each window is one statement.
@@ -106,7 +116,7 @@ macro_rules! page_loader {
 page_loader!(
     ActivityPage,
     activity::Model,
-    activity::Entity::find(),
+    current_activities(),
     (activity::Entity, activity::Column::InitiativeId),
     activity::Column::Id
 );
@@ -128,7 +138,7 @@ page_loader!(
 page_loader!(
     PlanInitiativePage,
     initiative::Model,
-    initiative::Entity::find(),
+    current_initiatives(),
     (initiative::Entity, initiative::Column::ActionPlanId),
     initiative::Column::Id
 );
@@ -180,7 +190,7 @@ impl Loader<ListSize> for RegistryLoader {
         let mut found = HashMap::new();
         if !activities.is_empty() {
             let group = (activity::Entity, activity::Column::InitiativeId);
-            let counts = nested_page::count(&self.db, activity::Entity::find(), group, &activities).await?;
+            let counts = nested_page::count(&self.db, current_activities(), group, &activities).await?;
             found.extend(counts.into_iter().map(|(id, n)| (ListSize(List::ActivitiesOf(id)), n)));
         }
         if !participants.is_empty() {
@@ -217,7 +227,7 @@ impl Loader<ListSize> for RegistryLoader {
         }
         if !plans.is_empty() {
             let group = (initiative::Entity, initiative::Column::ActionPlanId);
-            let counts = nested_page::count(&self.db, initiative::Entity::find(), group, &plans).await?;
+            let counts = nested_page::count(&self.db, current_initiatives(), group, &plans).await?;
             found.extend(
                 counts
                     .into_iter()

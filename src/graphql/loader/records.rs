@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use super::RegistryLoader;
 use crate::entity::{
-    action_plan, activity, consultation, focus_area, goal, initiative, organisation, responsibility, strategy, theme,
+    action_plan, activity, consultation, focus_area, goal, initiative, organisation, participation, responsibility,
+    strategy, theme,
 };
 use crate::error::Error;
 
@@ -82,4 +83,9 @@ by_id!(
     /// A responsibility by ID.
     ResponsibilityKey,
     responsibility
+);
+by_id!(
+    /// A participation by ID.
+    ParticipationKey,
+    participation
 );

@@ -402,6 +402,7 @@ fn action_plans(demo: &Demo, check: &Checker<'_>, plan: &mut Plan) -> Result<(),
                     created_at: stamp.created_at,
                     updated_at: stamp.updated_at,
                     version: stamp.version,
+                    archived_at: None,
                 },
                 texts,
             ));

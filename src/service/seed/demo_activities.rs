@@ -70,6 +70,7 @@ pub(super) fn add(
                 created_at: stamp.created_at,
                 updated_at: stamp.updated_at,
                 version: stamp.version,
+                archived_at: None,
             },
             texts,
         ));

@@ -1,45 +1,24 @@
-//! The root mutation type. Each mutation is one domain operation in one transaction: it takes one `input`
-//! and answers a payload with the changed records and `userErrors`. Signing in and permission failures are
-//! top-level errors (UNAUTHENTICATED, FORBIDDEN); everything wrong with the input is a user error, and then
-//! nothing is changed.
+//! Decisions on an initiative's course: its status (with a dated follow-up) and an organisation's answer to
+//! a role it was proposed for.
 
 use async_graphql::{Context, ID, InputObject, Object, ResultExt, SimpleObject};
 use sea_orm::{ActiveEnum, DatabaseConnection};
 
-use super::initiative::{Initiative, Responsibility, StatusUpdate};
-use super::scalars::Date;
-use super::user_error::{LocalizedTextInput, UserError, collect_texts};
-use super::viewer::Viewer;
+use super::actor;
 use crate::entity::enums::{DecisionState, Status};
 use crate::error::Error;
+use crate::graphql::initiative::{Initiative, Responsibility, StatusUpdate};
+use crate::graphql::scalars::Date;
+use crate::graphql::user_error::{LocalizedTextInput, UserError, collect_texts};
 use crate::service::id::{self, NodeType};
 use crate::service::initiative_status::{self, Refusal, StatusChange};
-use crate::service::permission::{self, Actor};
+use crate::service::permission;
 use crate::service::responsibility_decision as decision;
 use crate::service::text::Texts;
 
-/// The registry's changes.
+/// Status and decision mutations.
 #[derive(Default)]
-pub struct Mutation;
-
-/// The signed-in actor, or UNAUTHENTICATED.
-fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
-    match ctx.data_opt::<Viewer>() {
-        Some(Viewer::Token {
-            name,
-            role,
-            organisation,
-        }) => Ok(Actor {
-            token_name: name.clone(),
-            role: *role,
-            organisation: *organisation,
-        }),
-        _ => Err(Error::Unauthenticated(
-            "sign in with an API token (`Authorization: Bearer ...`) to make changes".into(),
-        ))
-        .extend(),
-    }
-}
+pub struct StatusMutation;
 
 /// The new status of an initiative and the follow-up that records it.
 #[derive(InputObject)]
@@ -105,9 +84,8 @@ pub struct DecideResponsibilityPayload {
     user_errors: Vec<UserError>,
 }
 
-/// The registry's changes.
 #[Object]
-impl Mutation {
+impl StatusMutation {
     /// Accepts or declines a role an organisation was proposed for (such as PROPOSED_RESPONSIBLE). For an
     /// ADMIN, or an EDITOR acting for that organisation; only a PROPOSED decision can be changed.
     async fn decide_responsibility(

@@ -1,0 +1,570 @@
+//! Editing initiatives and activities: create with everything in one go, validation that writes nothing,
+//! updates with versions and history, archiving and restoring, roles proposed and decided, organisations
+//! joining and leaving activities, and the permission matrix over every mutation.
+
+use kartla::config::InitialSeed;
+use kartla::entity::enums::AccessRole;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestDb};
+use crate::mutations::{as_token, organisation, token};
+use crate::on_every_backend;
+
+on_every_backend!(
+    an_initiative_is_created_whole_or_not_at_all,
+    updates_archiving_and_history_of_an_initiative,
+    activities_and_participation_are_edited_by_their_organisations,
+    every_mutation_refuses_who_may_not_use_it
+);
+
+const CREATE: &str = "mutation C($input: CreateInitiativeInput!) { createInitiative(input: $input) {
+    initiative { id version status country number title(lang: \"sv\") description(lang: \"en\")
+      titleTranslations { lang text } goals { code } themes { code } schoolLevels viewerCanUpdate
+      responsibilities { id version role decision organisation { id } }
+      history { totalCount nodes { operation tokenName changes } } }
+    userErrors { field code message } } }";
+
+const UPDATE: &str = "mutation U($input: UpdateInitiativeInput!) { updateInitiative(input: $input) {
+    initiative { id version title(lang: \"en\") description(lang: \"en\") plannedStart plannedEnd
+      goals { code } themes { code } history { nodes { operation changes } } }
+    userErrors { field code message currentVersion } } }";
+
+const ARCHIVE: &str = "mutation A($input: InitiativeVersionInput!) { archiveInitiative(input: $input) {
+    initiative { id version archivedAt } userErrors { field code message } } }";
+
+const RESTORE: &str = "mutation R($input: InitiativeVersionInput!) { restoreInitiative(input: $input) {
+    initiative { id version archivedAt } userErrors { field code message } } }";
+
+/// The standard organisations and tokens of these tests: KS (Norway's association of municipalities) and
+/// Bergen municipality as editors, an admin and a reader.
+struct Cast {
+    ks: String,
+    bergen: String,
+    udir: String,
+    ks_editor: String,
+    bergen_editor: String,
+    admin: String,
+    reader: String,
+}
+
+async fn cast(app: &TestApp) -> Cast {
+    let ks = organisation(app, r#"{query: "KS", kinds: [MUNICIPAL_ASSOCIATION], country: ["NO"]}"#).await;
+    let bergen = organisation(app, r#"{identifier: "4601"}"#).await;
+    let udir = organisation(app, r#"{query: "Utdanningsdirektoratet"}"#).await;
+    Cast {
+        ks_editor: token(app, "ks", AccessRole::Editor, Some(&ks)).await,
+        bergen_editor: token(app, "bergen", AccessRole::Editor, Some(&bergen)).await,
+        admin: token(app, "admin", AccessRole::Admin, None).await,
+        reader: token(app, "reader", AccessRole::Reader, None).await,
+        ks,
+        bergen,
+        udir,
+    }
+}
+
+async fn initiatives_in_database(app: &TestApp) -> u64 {
+    kartla::entity::initiative::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("a count")
+}
+
+async fn a_goal(app: &TestApp) -> (String, String) {
+    let data = app
+        .query("{ strategies { nodes { focusAreas { goals { id code } } } } }")
+        .await;
+    let goal = data["strategies"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s["focusAreas"].as_array().into_iter().flatten())
+        .flat_map(|a| a["goals"].as_array().into_iter().flatten())
+        .next()
+        .expect("a goal in the demo data");
+    (
+        goal["id"].as_str().expect("a goal").to_owned(),
+        goal["code"].as_str().expect("a code").to_owned(),
+    )
+}
+
+fn new_initiative(c: &Cast, goal: &str) -> Value {
+    json!({ "input": {
+        "country": "NO",
+        "title": [{ "lang": "sv", "text": "Gemensam inloggning" }, { "lang": "nb", "text": "Felles innlogging" }],
+        "description": [{ "lang": "en", "text": "One login for every school service." }],
+        "plannedStart": "2027-01-01", "plannedEnd": "2028-12-31",
+        "goalIds": [goal], "themes": ["information-security", "privacy"], "schoolLevels": ["COMPULSORY"],
+        "responsibilities": [
+            { "organisationId": c.ks, "role": "LEAD" },
+            { "organisationId": c.udir, "role": "PROPOSED_RESPONSIBLE" } ] } })
+}
+
+async fn an_initiative_is_created_whole_or_not_at_all(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let c = cast(&app).await;
+    let (goal, code) = a_goal(&app).await;
+    let before = initiatives_in_database(&app).await;
+
+    let answer = as_token(&app, Some(&c.ks_editor), CREATE, new_initiative(&c, &goal)).await;
+    let payload = &answer["data"]["createInitiative"];
+    assert_eq!(payload["userErrors"], json!([]), "{answer}");
+    let created = &payload["initiative"];
+    assert_eq!(created["version"], 1);
+    assert_eq!(created["status"], "PROPOSED");
+    assert_eq!(created["title"], "Gemensam inloggning");
+    assert_eq!(created["description"], "One login for every school service.");
+    assert_eq!(created["titleTranslations"].as_array().map(Vec::len), Some(2));
+    assert_eq!(created["goals"], json!([{ "code": code }]));
+    assert_eq!(
+        created["themes"],
+        json!([{ "code": "information-security" }, { "code": "privacy" }])
+    );
+    assert_eq!(created["schoolLevels"], json!(["COMPULSORY"]));
+    assert_eq!(created["viewerCanUpdate"], true);
+    let roles = created["responsibilities"].as_array().expect("roles");
+    let role_of = |org: &str| {
+        roles
+            .iter()
+            .find(|r| r["organisation"]["id"] == org)
+            .unwrap_or_else(|| panic!("a role of {org}: {roles:?}"))
+    };
+    assert_eq!(role_of(&c.ks)["decision"], "ACCEPTED", "the creator's own role");
+    assert_eq!(
+        role_of(&c.udir)["decision"],
+        "PROPOSED",
+        "another organisation's role waits for it"
+    );
+    assert_eq!(created["history"]["totalCount"], 1);
+    let entry = &created["history"]["nodes"][0];
+    assert_eq!(entry["operation"], "CREATE_INITIATIVE");
+    assert_eq!(entry["tokenName"], "ks");
+    assert_eq!(entry["changes"]["country"]["after"], "NO");
+    assert_eq!(initiatives_in_database(&app).await, before + 1);
+
+    // Udir accepts the role proposed to it through the API.
+    let udir_editor = token(&app, "udir", AccessRole::Editor, Some(&c.udir)).await;
+    let decide = "mutation D($input: DecideResponsibilityInput!) { decideResponsibility(input: $input) {
+        responsibility { decision } userErrors { code } } }";
+    let role = role_of(&c.udir);
+    let variables = json!({ "input": { "responsibilityId": role["id"], "expectedVersion": role["version"],
+                                        "decision": "ACCEPTED" } });
+    let answer = as_token(&app, Some(&udir_editor), decide, variables).await;
+    assert_eq!(
+        answer["data"]["decideResponsibility"]["responsibility"]["decision"], "ACCEPTED",
+        "{answer}"
+    );
+
+    // Everything wrong at once: each problem with its path, and nothing written.
+    let mut bad = new_initiative(&c, "not-an-id");
+    bad["input"]["title"] = json!([{ "lang": "not a tag", "text": " " }]);
+    bad["input"]["plannedEnd"] = json!("2026-01-01");
+    bad["input"]["themes"] = json!(["privacy", "no-such-theme"]);
+    let answer = as_token(&app, Some(&c.ks_editor), CREATE, bad).await;
+    let payload = &answer["data"]["createInitiative"];
+    assert_eq!(payload["initiative"], Value::Null, "{answer}");
+    let problems: Vec<(String, String)> = payload["userErrors"]
+        .as_array()
+        .expect("user errors")
+        .iter()
+        .map(|e| {
+            let path: Vec<&str> = e["field"]
+                .as_array()
+                .expect("a path")
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            (path.join("."), e["code"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect();
+    for expected in [
+        ("input.title.0.lang", "INVALID"),
+        ("input.title.0.text", "INVALID"),
+        ("input.goalIds.0", "BAD_ID"),
+    ] {
+        assert!(
+            problems.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "{expected:?} in {problems:?}"
+        );
+    }
+    // The checks against the database come once the IDs decode.
+    let mut bad = new_initiative(&c, &goal);
+    bad["input"]["plannedEnd"] = json!("2026-01-01");
+    bad["input"]["themes"] = json!(["privacy", "no-such-theme"]);
+    let answer = as_token(&app, Some(&c.ks_editor), CREATE, bad).await;
+    let errors = &answer["data"]["createInitiative"]["userErrors"];
+    assert_eq!(errors[0]["field"], json!(["input", "plannedEnd"]), "{answer}");
+    assert_eq!(errors[1]["field"], json!(["input", "themes", "1"]), "{answer}");
+    assert_eq!(errors[1]["code"], "NOT_FOUND");
+
+    // An editor's initiative names the editor's own organisation as LEAD or RESPONSIBLE.
+    let answer = as_token(&app, Some(&c.bergen_editor), CREATE, new_initiative(&c, &goal)).await;
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "FORBIDDEN", "{answer}");
+    assert_eq!(
+        initiatives_in_database(&app).await,
+        before + 1,
+        "nothing invalid was written"
+    );
+}
+
+async fn updates_archiving_and_history_of_an_initiative(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let c = cast(&app).await;
+    let (goal, _) = a_goal(&app).await;
+    let answer = as_token(&app, Some(&c.ks_editor), CREATE, new_initiative(&c, &goal)).await;
+    let id = answer["data"]["createInitiative"]["initiative"]["id"]
+        .as_str()
+        .expect("an initiative")
+        .to_owned();
+
+    let change = json!({ "input": { "initiativeId": id, "expectedVersion": 1,
+        "title": [{ "lang": "en", "text": "Single sign-on" }], "description": [], "plannedStart": null,
+        "goalIds": [], "themes": ["standards-interoperability"] } });
+    let answer = as_token(&app, Some(&c.ks_editor), UPDATE, change.clone()).await;
+    let updated = &answer["data"]["updateInitiative"]["initiative"];
+    assert_eq!(updated["version"], 2, "{answer}");
+    assert_eq!(updated["title"], "Single sign-on");
+    assert_eq!(updated["description"], Value::Null);
+    assert_eq!(updated["plannedStart"], Value::Null);
+    assert_eq!(updated["plannedEnd"], "2028-12-31", "a field left out keeps its value");
+    assert_eq!(updated["goals"], json!([]));
+    assert_eq!(updated["themes"], json!([{ "code": "standards-interoperability" }]));
+    let entry = &updated["history"]["nodes"][1];
+    assert_eq!(entry["operation"], "UPDATE_INITIATIVE");
+    assert_eq!(
+        entry["changes"]["plannedStart"],
+        json!({ "before": "2027-01-01", "after": null })
+    );
+    assert_eq!(entry["changes"]["version"], json!({ "before": 1, "after": 2 }));
+    assert_eq!(
+        entry["changes"]["title"]["after"],
+        json!([{ "lang": "en", "text": "Single sign-on" }])
+    );
+    assert!(
+        entry["changes"].get("plannedEnd").is_none(),
+        "unchanged fields are not listed: {entry}"
+    );
+
+    // The same change again, from the old version: CONFLICT with the version now, nothing changed.
+    let answer = as_token(&app, Some(&c.ks_editor), UPDATE, change).await;
+    let error = &answer["data"]["updateInitiative"]["userErrors"][0];
+    assert_eq!(error["code"], "CONFLICT", "{answer}");
+    assert_eq!(error["currentVersion"], 2);
+    // An end before the start, counting the start already there.
+    let early = json!({ "input": { "initiativeId": id, "expectedVersion": 2, "plannedStart": "2029-01-01" } });
+    let answer = as_token(&app, Some(&c.ks_editor), UPDATE, early).await;
+    assert_eq!(
+        answer["data"]["updateInitiative"]["userErrors"][0]["field"],
+        json!(["input", "plannedEnd"])
+    );
+
+    // Archived: gone from lists and search, still there by ID and with includeArchived; then restored.
+    let listed = |archived: bool| {
+        format!(r#"{{ initiatives(filter: {{country: ["NO"], includeArchived: {archived}}}) {{ nodes {{ id }} }} }}"#)
+    };
+    let has = |data: &Value, id: &str| {
+        data["initiatives"]["nodes"]
+            .as_array()
+            .is_some_and(|nodes| nodes.iter().any(|n| n["id"] == id))
+    };
+    let version = json!({ "input": { "initiativeId": id, "expectedVersion": 2 } });
+    let answer = as_token(&app, Some(&c.ks_editor), ARCHIVE, version.clone()).await;
+    let archived = &answer["data"]["archiveInitiative"]["initiative"];
+    assert!(archived["archivedAt"].is_string(), "{answer}");
+    assert_eq!(archived["version"], 3);
+    assert!(!has(&app.query(&listed(false)).await, &id));
+    assert!(has(&app.query(&listed(true)).await, &id));
+    let found = app.query(r#"{ search(query: "Single sign-on") { totalCount } }"#).await;
+    assert_eq!(found["search"]["totalCount"], 0, "archived initiatives leave search");
+    let by_id = app
+        .query(&format!(
+            r#"{{ node(id: "{id}") {{ ... on Initiative {{ archivedAt }} }} }}"#
+        ))
+        .await;
+    assert!(by_id["node"]["archivedAt"].is_string());
+    let answer = as_token(&app, Some(&c.ks_editor), ARCHIVE, version).await;
+    assert_eq!(answer["data"]["archiveInitiative"]["userErrors"][0]["code"], "CONFLICT");
+    let again = json!({ "input": { "initiativeId": id, "expectedVersion": 3 } });
+    let answer = as_token(&app, Some(&c.ks_editor), ARCHIVE, again.clone()).await;
+    assert_eq!(
+        answer["data"]["archiveInitiative"]["userErrors"][0]["code"],
+        "INVALID_TRANSITION"
+    );
+    let answer = as_token(&app, Some(&c.ks_editor), RESTORE, again).await;
+    assert_eq!(
+        answer["data"]["restoreInitiative"]["initiative"]["archivedAt"],
+        Value::Null,
+        "{answer}"
+    );
+    assert!(has(&app.query(&listed(false)).await, &id));
+}
+
+const CREATE_ACTIVITY: &str = "mutation C($input: CreateActivityInput!) { createActivity(input: $input) {
+    activity { id version status title(lang: \"nb\") viewerCanUpdate responsibilities { decision } }
+    userErrors { field code message } } }";
+
+const UPDATE_ACTIVITY: &str = "mutation U($input: UpdateActivityInput!) { updateActivity(input: $input) {
+    activity { version status plannedEnd } userErrors { field code message currentVersion } } }";
+
+const JOIN: &str = "mutation J($input: JoinActivityInput!) { joinActivity(input: $input) {
+    participation { id version status organisation { id } } userErrors { field code message currentVersion } } }";
+
+const LEAVE: &str = "mutation L($input: LeaveActivityInput!) { leaveActivity(input: $input) {
+    participation { version status endedOn history { totalCount } } userErrors { field code message } } }";
+
+async fn activities_and_participation_are_edited_by_their_organisations(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let c = cast(&app).await;
+    let data = app
+        .query(r#"{ initiatives(filter: {country: ["NO"]}) { nodes { id } } }"#)
+        .await;
+    let initiative = data["initiatives"]["nodes"][0]["id"]
+        .as_str()
+        .expect("an initiative")
+        .to_owned();
+
+    let new = json!({ "input": { "initiativeId": initiative, "status": "DECIDED",
+        "title": [{ "lang": "nb", "text": "Pilot i Vestland" }], "plannedStart": "2027-02-01",
+        "responsibilities": [{ "organisationId": c.bergen, "role": "IMPLEMENTER" }] } });
+    let answer = as_token(&app, Some(&c.bergen_editor), CREATE_ACTIVITY, new.clone()).await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "Bergen does not run the initiative"
+    );
+    let answer = as_token(&app, Some(&c.ks_editor), CREATE_ACTIVITY, new).await;
+    let activity = &answer["data"]["createActivity"]["activity"];
+    assert_eq!(activity["title"], "Pilot i Vestland", "{answer}");
+    assert_eq!(activity["status"], "DECIDED");
+    assert_eq!(activity["viewerCanUpdate"], true);
+    assert_eq!(activity["responsibilities"][0]["decision"], "PROPOSED");
+    let id = activity["id"].as_str().expect("an activity").to_owned();
+
+    let step = |version: i64, status: &str| json!({ "input": { "activityId": id, "expectedVersion": version, "status": status, "plannedEnd": "2027-06-30" } });
+    let answer = as_token(&app, Some(&c.ks_editor), UPDATE_ACTIVITY, step(1, "COMPLETED")).await;
+    assert_eq!(
+        answer["data"]["updateActivity"]["userErrors"][0]["code"], "INVALID_TRANSITION",
+        "{answer}"
+    );
+    let answer = as_token(&app, Some(&c.ks_editor), UPDATE_ACTIVITY, step(1, "ONGOING")).await;
+    assert_eq!(answer["data"]["updateActivity"]["activity"]["version"], 2, "{answer}");
+    assert_eq!(answer["data"]["updateActivity"]["activity"]["plannedEnd"], "2027-06-30");
+
+    // Bergen joins; a second join must name the version it read; Bergen leaves, and the history says so.
+    let join = |version: Option<i64>| json!({ "input": { "activityId": id, "status": "INTERESTED", "expectedVersion": version } });
+    let answer = as_token(
+        &app,
+        Some(&c.ks_editor),
+        JOIN,
+        json!({ "input": { "activityId": id, "organisationId": c.bergen } }),
+    )
+    .await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "KS does not act for Bergen: {answer}"
+    );
+    let answer = as_token(&app, Some(&c.bergen_editor), JOIN, join(None)).await;
+    let joined = &answer["data"]["joinActivity"]["participation"];
+    assert_eq!(joined["status"], "INTERESTED", "{answer}");
+    assert_eq!(joined["organisation"]["id"], c.bergen.as_str());
+    let answer = as_token(&app, Some(&c.bergen_editor), JOIN, join(None)).await;
+    let error = &answer["data"]["joinActivity"]["userErrors"][0];
+    assert_eq!(error["code"], "CONFLICT", "{answer}");
+    assert_eq!(error["currentVersion"], 1);
+    let leave = json!({ "input": { "activityId": id, "expectedVersion": 1, "endedOn": "2027-03-01" } });
+    let answer = as_token(&app, Some(&c.bergen_editor), LEAVE, leave).await;
+    let left = &answer["data"]["leaveActivity"]["participation"];
+    assert_eq!(left["status"], "WITHDRAWN", "{answer}");
+    assert_eq!(left["endedOn"], "2027-03-01");
+    assert_eq!(left["history"]["totalCount"], 2);
+
+    // Archived: the activity leaves its initiative's list and the activity list.
+    let count = format!(
+        r#"{{ node(id: "{initiative}") {{ ... on Initiative {{ activities {{ totalCount }} }} }}
+        activities(filter: {{initiatives: ["{initiative}"]}}) {{ totalCount }} }}"#
+    );
+    let before = app.query(&count).await;
+    let archive = "mutation A($input: ActivityVersionInput!) { archiveActivity(input: $input) {
+        activity { archivedAt } userErrors { code } } }";
+    let answer = as_token(
+        &app,
+        Some(&c.admin),
+        archive,
+        json!({ "input": { "activityId": id, "expectedVersion": 2 } }),
+    )
+    .await;
+    assert!(
+        answer["data"]["archiveActivity"]["activity"]["archivedAt"].is_string(),
+        "{answer}"
+    );
+    let after = app.query(&count).await;
+    let total = |data: &Value| data["node"]["activities"]["totalCount"].as_i64().expect("a count");
+    assert_eq!(total(&after), total(&before) - 1);
+    assert_eq!(
+        after["activities"]["totalCount"].as_i64(),
+        before["activities"]["totalCount"].as_i64().map(|n| n - 1)
+    );
+}
+
+/// Every mutation, called by anonymous, a reader, an editor of an organisation with no part in the record,
+/// an editor of the owning organisation and an admin: the first three are refused (UNAUTHENTICATED,
+/// FORBIDDEN, FORBIDDEN); the last two get past the permission check.
+async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let c = cast(&app).await;
+    let skr = organisation(&app, r#"{query: "Sveriges Kommuner"}"#).await;
+    let stranger = token(&app, "skr", AccessRole::Editor, Some(&skr)).await;
+    let data = app
+        .query(
+            r#"{ initiatives(filter: {country: ["NO"]}) { nodes { id version
+                 responsibilities { id version organisation { id } }
+                 activities(first: 1) { nodes { id version } } } } }"#,
+        )
+        .await;
+    let initiative = &data["initiatives"]["nodes"][0];
+    let id = initiative["id"].as_str().expect("an initiative");
+    let activity = initiative["activities"]["nodes"][0]["id"]
+        .as_str()
+        .expect("an activity");
+    let udir_role = initiative["responsibilities"]
+        .as_array()
+        .and_then(|roles| roles.iter().find(|r| r["organisation"]["id"] == c.udir.as_str()))
+        .expect("Udir's role");
+    let udir_editor = token(&app, "udir", AccessRole::Editor, Some(&c.udir)).await;
+    let (goal, _) = a_goal(&app).await;
+
+    // (mutation, input, the owner's editor token). Versions are stale on purpose where that keeps the
+    // record unchanged: who gets past the permission check then hears CONFLICT, not FORBIDDEN.
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "createInitiative",
+            new_initiative(&c, &goal)["input"].clone(),
+            &c.ks_editor,
+        ),
+        (
+            "updateInitiative",
+            json!({ "initiativeId": id, "expectedVersion": 99 }),
+            &c.ks_editor,
+        ),
+        (
+            "archiveInitiative",
+            json!({ "initiativeId": id, "expectedVersion": 99 }),
+            &c.ks_editor,
+        ),
+        (
+            "restoreInitiative",
+            json!({ "initiativeId": id, "expectedVersion": 99 }),
+            &c.ks_editor,
+        ),
+        (
+            "setInitiativeStatus",
+            json!({ "initiativeId": id, "expectedVersion": 99, "status": "ONGOING" }),
+            &c.ks_editor,
+        ),
+        (
+            "proposeResponsibility",
+            json!({ "initiativeId": id, "organisationId": c.bergen, "role": "PARTNER" }),
+            &c.ks_editor,
+        ),
+        (
+            "decideResponsibility",
+            json!({ "responsibilityId": udir_role["id"], "expectedVersion": 99, "decision": "ACCEPTED" }),
+            &udir_editor,
+        ),
+        (
+            "createActivity",
+            json!({ "initiativeId": id, "title": [{ "lang": "en", "text": "Matrix" }] }),
+            &c.ks_editor,
+        ),
+        (
+            "updateActivity",
+            json!({ "activityId": activity, "expectedVersion": 99 }),
+            &c.ks_editor,
+        ),
+        (
+            "archiveActivity",
+            json!({ "activityId": activity, "expectedVersion": 99 }),
+            &c.ks_editor,
+        ),
+        (
+            "restoreActivity",
+            json!({ "activityId": activity, "expectedVersion": 99 }),
+            &c.ks_editor,
+        ),
+        (
+            "joinActivity",
+            json!({ "activityId": activity, "organisationId": c.bergen, "expectedVersion": 99 }),
+            &c.bergen_editor,
+        ),
+        (
+            "leaveActivity",
+            json!({ "activityId": activity, "organisationId": c.bergen, "expectedVersion": 99 }),
+            &c.bergen_editor,
+        ),
+    ];
+    let schema = kartla::graphql::sdl();
+    for (name, input, owner) in &cases {
+        let input_type = input_type_of(&schema, name);
+        let query =
+            format!("mutation M($input: {input_type}!) {{ {name}(input: $input) {{ userErrors {{ code }} }} }}");
+        for (who, token, refusal) in [
+            ("anonymous", None, Some("UNAUTHENTICATED")),
+            ("reader", Some(c.reader.as_str()), Some("FORBIDDEN")),
+            (
+                "editor of another organisation",
+                Some(stranger.as_str()),
+                Some("FORBIDDEN"),
+            ),
+            ("editor of the owner", Some(*owner), None),
+            ("admin", Some(c.admin.as_str()), None),
+        ] {
+            let answer = as_token(&app, token, &query, json!({ "input": input })).await;
+            match refusal {
+                Some(code) => {
+                    assert_eq!(
+                        answer["errors"][0]["extensions"]["code"], code,
+                        "{name} as {who}: {answer}"
+                    );
+                    assert_eq!(answer["data"], Value::Null, "{name} as {who}");
+                }
+                None => {
+                    assert!(answer.get("errors").is_none(), "{name} as {who}: {answer}");
+                    assert!(
+                        answer["data"][name]["userErrors"].is_array(),
+                        "{name} as {who}: {answer}"
+                    );
+                }
+            }
+        }
+    }
+    // Every mutation of the schema is in the matrix.
+    let mutations = mutation_names(&schema);
+    let covered: Vec<&str> = cases.iter().map(|(name, _, _)| *name).collect();
+    for name in &mutations {
+        assert!(
+            covered.contains(&name.as_str()),
+            "{name} is not in the permission matrix"
+        );
+    }
+}
+
+/// The input type of mutation `name`, read from the schema.
+fn input_type_of(schema: &str, name: &str) -> String {
+    let start = schema
+        .find(&format!("\t{name}("))
+        .unwrap_or_else(|| panic!("{name} in the schema"));
+    let rest = &schema[start..];
+    let rest = &rest[rest.find("input: ").expect("an input argument") + 7..];
+    rest[..rest.find('!').expect("a type")].to_owned()
+}
+
+/// The names of every mutation in the schema.
+fn mutation_names(schema: &str) -> Vec<String> {
+    let block = &schema[schema.find("type Mutation {").expect("a Mutation type")..];
+    let block = &block[..block.find("\n}").expect("its end")];
+    block
+        .lines()
+        .filter_map(|line| line.strip_prefix('\t')?.strip_suffix('('))
+        .filter(|name| !name.is_empty() && name.chars().all(char::is_alphanumeric))
+        .map(str::to_owned)
+        .collect()
+}
