@@ -22,7 +22,7 @@ use crate::service::edit::{self, Changes, Outcome, Problem, check_exist, check_p
 use crate::service::initiative_status::allowed;
 use crate::service::permission::{self, Actor};
 use crate::service::responsibility_proposal::{self, Target};
-use crate::service::text::{self, Localized, TextOwner};
+use crate::service::text::{Localized, TextOwner};
 
 /// The fields of an activity a change sets: on create, `None` takes the default; on update, it keeps the
 /// value; `Some(None)` clears an optional field.
@@ -86,25 +86,6 @@ fn check(fields: &ActivityFields, current: Option<&activity::Model>) -> Vec<Prob
         problems.push(Problem::new(&["position"], "INVALID", "a position is 1 or more"));
     }
     problems
-}
-
-/// Writes the texts `fields` gives, noting what changed against `before`.
-async fn write_texts(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    fields: &ActivityFields,
-    before: &text::Texts,
-    changes: &mut Changes,
-) -> Result<(), Error> {
-    for (field, given) in [("title", &fields.title), ("description", &fields.description)] {
-        if let Some(given) = given {
-            let mut sorted = given.clone();
-            sorted.sort_by(|a, b| a.lang.cmp(&b.lang));
-            changes.field(field, text::to_json(before.field(field)), text::to_json(&sorted));
-            text::replace(db, TextOwner::Activity, id, field, given).await?;
-        }
-    }
-    Ok(())
 }
 
 /// Creates an activity of initiative `initiative`, with the roles `roles`.
@@ -172,7 +153,11 @@ pub async fn create(
     changes
         .field("initiative", Value::Null, initiative.to_string())
         .field("status", Value::Null, status.to_value());
-    write_texts(&txn, id, &fields, &text::Texts::default(), &mut changes).await?;
+    let texts = [
+        ("title", fields.title.as_ref()),
+        ("description", fields.description.as_ref()),
+    ];
+    edit::write_texts(&txn, TextOwner::Activity, id, &texts, &mut changes).await?;
     let held = responsibility_proposal::insert_roles(&txn, actor, Target::Activity(id), &roles, now).await?;
     changes.field("responsibilities", Value::Null, held);
     edit::audit(&txn, actor, now, "CREATE_ACTIVITY", "Activity", id, changes).await?;
@@ -286,11 +271,11 @@ pub async fn update(
             *column = Set(day);
         }
     }
-    let texts = text::load(&txn, TextOwner::Activity, &[id])
-        .await?
-        .remove(&id)
-        .unwrap_or_default();
-    write_texts(&txn, id, &fields, &texts, &mut changes).await?;
+    let texts = [
+        ("title", fields.title.as_ref()),
+        ("description", fields.description.as_ref()),
+    ];
+    edit::write_texts(&txn, TextOwner::Activity, id, &texts, &mut changes).await?;
     finish(txn, db, actor, "UPDATE_ACTIVITY", &before, model, changes).await
 }
 

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::entity::audit_entry;
 use crate::service::permission::Actor;
+use crate::service::text::{self, Localized, TextOwner};
 
 /// One thing wrong with a change's input; nothing is written while there is one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,4 +181,35 @@ where
         }
     }
     Ok(())
+}
+
+/// Replaces the translations of each field given (`None`: left as it is), and notes the changes.
+pub async fn write_texts(
+    db: &impl ConnectionTrait,
+    owner: TextOwner,
+    id: Uuid,
+    given: &[(&str, Option<&Vec<Localized>>)],
+    changes: &mut Changes,
+) -> Result<(), DbErr> {
+    if given.iter().all(|(_, texts)| texts.is_none()) {
+        return Ok(());
+    }
+    let before = text::load(db, owner, &[id]).await?.remove(&id).unwrap_or_default();
+    for (field, texts) in given {
+        if let Some(texts) = texts {
+            let mut sorted = (*texts).clone();
+            sorted.sort_by(|a, b| a.lang.cmp(&b.lang));
+            changes.field(field, text::to_json(before.field(field)), text::to_json(&sorted));
+            text::replace(db, owner, id, field, texts).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses everyone but an ADMIN.
+pub fn require_admin(actor: &Actor, what: &str) -> Result<(), crate::error::Error> {
+    if actor.role == crate::entity::enums::AccessRole::Admin {
+        return Ok(());
+    }
+    Err(crate::error::Error::Forbidden(format!("only an ADMIN may {what}")))
 }

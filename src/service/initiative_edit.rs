@@ -488,18 +488,11 @@ pub async fn update(
     let mut model = <initiative::ActiveModel as Default>::default();
     let mut changes = Changes::default();
     apply(&fields, &before, &mut model, &mut changes);
-    let texts = text::load(&txn, TextOwner::Initiative, &[id])
-        .await?
-        .remove(&id)
-        .unwrap_or_default();
-    for (field, given) in [("title", &fields.title), ("description", &fields.description)] {
-        if let Some(given) = given {
-            let mut sorted = given.clone();
-            sorted.sort_by(|a, b| a.lang.cmp(&b.lang));
-            changes.field(field, text::to_json(texts.field(field)), text::to_json(&sorted));
-            text::replace(&txn, TextOwner::Initiative, id, field, given).await?;
-        }
-    }
+    let texts = [
+        ("title", fields.title.as_ref()),
+        ("description", fields.description.as_ref()),
+    ];
+    edit::write_texts(&txn, TextOwner::Initiative, id, &texts, &mut changes).await?;
     let was = links(&txn, id).await?;
     if let Some(goals) = &fields.goals {
         changes.field("goals", ids_json(&was.goals), ids_json(&dedup(goals.clone())));

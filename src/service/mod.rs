@@ -14,6 +14,7 @@ pub mod initiative_status;
 pub mod language;
 pub mod nested_page;
 pub mod organisation;
+pub mod organisation_edit;
 pub mod page;
 pub mod period;
 pub mod permission;

@@ -15,7 +15,8 @@ on_every_backend!(
     an_initiative_is_created_whole_or_not_at_all,
     updates_archiving_and_history_of_an_initiative,
     activities_and_participation_are_edited_by_their_organisations,
-    every_mutation_refuses_who_may_not_use_it
+    every_mutation_refuses_who_may_not_use_it,
+    organisations_and_themes_are_kept_by_admins
 );
 
 const CREATE: &str = "mutation C($input: CreateInitiativeInput!) { createInitiative(input: $input) {
@@ -432,8 +433,10 @@ async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
     let udir_editor = token(&app, "udir", AccessRole::Editor, Some(&c.udir)).await;
     let (goal, _) = a_goal(&app).await;
 
+    let theme = app.query("{ themes { id } }").await["themes"][0]["id"].clone();
     // (mutation, input, the owner's editor token). Versions are stale on purpose where that keeps the
-    // record unchanged: who gets past the permission check then hears CONFLICT, not FORBIDDEN.
+    // record unchanged: who gets past the permission check then hears CONFLICT, not FORBIDDEN. Reference
+    // data (organisations, themes) has no owner but the admin: an EDITOR is refused.
     let cases: Vec<(&str, Value, &str)> = vec![
         (
             "createInitiative",
@@ -500,12 +503,40 @@ async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
             json!({ "activityId": activity, "organisationId": c.bergen, "expectedVersion": 99 }),
             &c.bergen_editor,
         ),
+        (
+            "createOrganisation",
+            json!({ "kind": "OTHER", "country": "NO", "name": [{ "lang": "nb", "text": "Matrise AS" }] }),
+            ADMIN_ONLY,
+        ),
+        (
+            "updateOrganisation",
+            json!({ "organisationId": c.bergen, "expectedVersion": 99 }),
+            ADMIN_ONLY,
+        ),
+        (
+            "createTheme",
+            json!({ "code": "matrix", "label": [{ "lang": "en", "text": "Matrix" }] }),
+            ADMIN_ONLY,
+        ),
+        (
+            "updateTheme",
+            json!({ "themeId": theme, "expectedVersion": 99 }),
+            ADMIN_ONLY,
+        ),
     ];
     let schema = kartla::graphql::sdl();
     for (name, input, owner) in &cases {
         let input_type = input_type_of(&schema, name);
         let query =
             format!("mutation M($input: {input_type}!) {{ {name}(input: $input) {{ userErrors {{ code }} }} }}");
+        let owner_row = match *owner {
+            ADMIN_ONLY => (
+                "an editor, on reference data",
+                Some(c.ks_editor.as_str()),
+                Some("FORBIDDEN"),
+            ),
+            owner => ("editor of the owner", Some(owner), None),
+        };
         for (who, token, refusal) in [
             ("anonymous", None, Some("UNAUTHENTICATED")),
             ("reader", Some(c.reader.as_str()), Some("FORBIDDEN")),
@@ -514,7 +545,7 @@ async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
                 Some(stranger.as_str()),
                 Some("FORBIDDEN"),
             ),
-            ("editor of the owner", Some(*owner), None),
+            owner_row,
             ("admin", Some(c.admin.as_str()), None),
         ] {
             let answer = as_token(&app, token, &query, json!({ "input": input })).await;
@@ -547,6 +578,9 @@ async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
     }
 }
 
+/// In the matrix: a mutation for ADMIN tokens only.
+const ADMIN_ONLY: &str = "";
+
 /// The input type of mutation `name`, read from the schema.
 fn input_type_of(schema: &str, name: &str) -> String {
     let start = schema
@@ -567,4 +601,92 @@ fn mutation_names(schema: &str) -> Vec<String> {
         .filter(|name| !name.is_empty() && name.chars().all(char::is_alphanumeric))
         .map(str::to_owned)
         .collect()
+}
+
+const CREATE_ORGANISATION: &str = "mutation C($input: CreateOrganisationInput!) { createOrganisation(input: $input) {
+    organisation { id version name(lang: \"nb\") website parent { id } identifiers { scheme value validFrom validTo } }
+    userErrors { field code message } } }";
+
+const UPDATE_ORGANISATION: &str = "mutation U($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) {
+    organisation { version identifiers { value validFrom validTo } history { totalCount } }
+    userErrors { field code message currentVersion } } }";
+
+/// Organisations and themes: identifiers with validity, codes that must be unique, URLs and parents
+/// checked, found by their identifiers afterwards.
+async fn organisations_and_themes_are_kept_by_admins(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let c = cast(&app).await;
+    let vestland = organisation(&app, r#"{identifier: "46", kinds: [COUNTY]}"#).await;
+    let new = json!({ "input": { "kind": "INDEPENDENT_SCHOOL_ORGANISER", "country": "NO", "parentId": vestland,
+        "website": "https://skule.example.no/", "name": [{ "lang": "nb", "text": "Fjordskulen AS" }],
+        "identifiers": [{ "scheme": "ORGANISATION_NUMBER", "value": "999888777", "validFrom": "2020-01-01" }] } });
+    let answer = as_token(&app, Some(&c.admin), CREATE_ORGANISATION, new.clone()).await;
+    let created = &answer["data"]["createOrganisation"]["organisation"];
+    assert_eq!(created["name"], "Fjordskulen AS", "{answer}");
+    assert_eq!(created["parent"]["id"], vestland.as_str());
+    let id = created["id"].as_str().expect("an organisation").to_owned();
+    let found = app
+        .query(r#"{ organisations(filter: {identifier: "999888777"}) { nodes { id } } }"#)
+        .await;
+    assert_eq!(found["organisations"]["nodes"][0]["id"], id.as_str());
+
+    // The same number again overlaps; a bad URL, a malformed municipality code and Bergen's own number.
+    let mut bad = new.clone();
+    bad["input"]["website"] = json!("javascript:alert(1)");
+    bad["input"]["identifiers"] = json!([
+        { "scheme": "ORGANISATION_NUMBER", "value": "999888777" },
+        { "scheme": "NO_KOMMUNENUMMER", "value": "46x1" },
+        { "scheme": "NO_KOMMUNENUMMER", "value": "4601", "validFrom": "2024-01-01", "validTo": "2023-01-01" } ]);
+    let answer = as_token(&app, Some(&c.admin), CREATE_ORGANISATION, bad).await;
+    let errors: Vec<(Value, Value)> = answer["data"]["createOrganisation"]["userErrors"]
+        .as_array()
+        .expect("user errors")
+        .iter()
+        .map(|e| (e["field"].clone(), e["code"].clone()))
+        .collect();
+    for expected in [
+        (json!(["input", "website"]), json!("INVALID")),
+        (json!(["input", "identifiers", "0", "value"]), json!("TAKEN")),
+        (json!(["input", "identifiers", "1", "value"]), json!("INVALID")),
+        (json!(["input", "identifiers", "2", "validTo"]), json!("INVALID")),
+        (json!(["input", "identifiers", "2", "value"]), json!("TAKEN")),
+    ] {
+        assert!(errors.contains(&expected), "{expected:?} in {errors:?}");
+    }
+
+    // The number ends, a new one follows; a parent that would make a cycle is refused.
+    let change = json!({ "input": { "organisationId": id, "expectedVersion": 1, "identifiers": [
+        { "scheme": "ORGANISATION_NUMBER", "value": "999888777", "validFrom": "2020-01-01", "validTo": "2025-12-31" },
+        { "scheme": "ORGANISATION_NUMBER", "value": "999888666", "validFrom": "2026-01-01" } ] } });
+    let answer = as_token(&app, Some(&c.admin), UPDATE_ORGANISATION, change.clone()).await;
+    let updated = &answer["data"]["updateOrganisation"]["organisation"];
+    assert_eq!(updated["version"], 2, "{answer}");
+    assert_eq!(updated["identifiers"].as_array().map(Vec::len), Some(2));
+    assert_eq!(updated["history"]["totalCount"], 2);
+    let answer = as_token(&app, Some(&c.admin), UPDATE_ORGANISATION, change).await;
+    assert_eq!(
+        answer["data"]["updateOrganisation"]["userErrors"][0]["currentVersion"],
+        2
+    );
+    let cycle = json!({ "input": { "organisationId": vestland, "expectedVersion": 1, "parentId": id } });
+    let answer = as_token(&app, Some(&c.admin), UPDATE_ORGANISATION, cycle).await;
+    assert_eq!(
+        answer["data"]["updateOrganisation"]["userErrors"][0]["field"],
+        json!(["input", "parentId"]),
+        "{answer}"
+    );
+
+    // Themes: a code is unique and well-formed.
+    let create = "mutation T($input: CreateThemeInput!) { createTheme(input: $input) {
+        theme { code label(lang: \"en\") } userErrors { field code } } }";
+    let theme = |code: &str| json!({ "input": { "code": code, "label": [{ "lang": "en", "text": "Artificial intelligence" }] } });
+    let answer = as_token(&app, Some(&c.admin), create, theme("ai")).await;
+    assert_eq!(
+        answer["data"]["createTheme"]["theme"]["label"], "Artificial intelligence",
+        "{answer}"
+    );
+    let answer = as_token(&app, Some(&c.admin), create, theme("ai")).await;
+    assert_eq!(answer["data"]["createTheme"]["userErrors"][0]["code"], "TAKEN");
+    let answer = as_token(&app, Some(&c.admin), create, theme("Not A Code")).await;
+    assert_eq!(answer["data"]["createTheme"]["userErrors"][0]["code"], "INVALID");
 }

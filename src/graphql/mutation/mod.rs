@@ -5,6 +5,7 @@
 
 mod activity;
 mod initiative;
+mod organisation;
 mod status;
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, MergedObject, ResultExt};
@@ -23,6 +24,7 @@ pub struct Mutation(
     status::StatusMutation,
     initiative::InitiativeMutation,
     activity::ActivityMutation,
+    organisation::OrganisationMutation,
 );
 
 /// The signed-in actor, or UNAUTHENTICATED.
