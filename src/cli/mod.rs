@@ -1,10 +1,11 @@
-//! The command line: `serve`, `migrate`, `seed`, `token` and `schema`. Every failure is one line on stderr and a
+//! The command line: `serve`, `migrate`, `seed`, `token`, `export`, `import` and `schema`. Every failure is one line on stderr and a
 //! non-zero exit; bad flags are answered by clap with usage and exit code 2.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod registry;
 mod token;
 
 use clap::{Args, Parser, Subcommand};
@@ -49,6 +50,20 @@ enum Command {
         database: DatabaseArgs,
         #[command(subcommand)]
         action: token::TokenAction,
+    },
+    /// Write the whole registry as open data (applies pending migrations first).
+    Export {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(flatten)]
+        args: registry::ExportArgs,
+    },
+    /// Read a registry file written by `export`: checks all of it first, then writes all or nothing.
+    Import {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The JSON file.
+        file: PathBuf,
     },
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -143,6 +158,16 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             let db = connect(&database).await?;
             Migrator::up(&db, None).await?;
             token::run(&db, action).await
+        }
+        Command::Export { database, args } => {
+            let db = connect(&database).await?;
+            Migrator::up(&db, None).await?;
+            registry::export(&db, args).await
+        }
+        Command::Import { database, file } => {
+            let db = connect(&database).await?;
+            Migrator::up(&db, None).await?;
+            registry::import(&db, &file).await
         }
         Command::Schema => {
             print!("{}", crate::graphql::sdl());

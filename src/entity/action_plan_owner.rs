@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// An organisation that owns an action plan.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "action_plan_owner")]
 pub struct Model {
     /// Action plan (a record's UUID).

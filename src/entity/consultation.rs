@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// A round of input on a strategy or an action plan.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "consultation")]
 pub struct Model {
     /// The record's UUID.

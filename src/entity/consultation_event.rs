@@ -4,7 +4,8 @@ use super::enums::EventKind;
 use sea_orm::entity::prelude::*;
 
 /// A meeting or workshop of a consultation.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "consultation_event")]
 pub struct Model {
     /// The record's UUID.

@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// A named contact person for an initiative, an activity or a consultation: personal data.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "contact")]
 pub struct Model {
     /// The record's UUID.

@@ -5,7 +5,22 @@ use async_graphql::Enum;
 use sea_orm::entity::prelude::*;
 
 /// What kind of organisation this is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum OrganisationKind {
     /// A government ministry (Utbildningsdepartementet, Kunnskapsdepartementet).
@@ -41,7 +56,22 @@ pub enum OrganisationKind {
 }
 
 /// The scheme an official identifier belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum IdentifierScheme {
     /// Swedish municipality code (kommunkod, four digits), from SCB.
@@ -58,6 +88,7 @@ pub enum IdentifierScheme {
     NoFylkesnummer,
     /// ISO 3166-2 subdivision code, such as "SE-AB".
     #[sea_orm(string_value = "ISO_3166_2")]
+    #[serde(rename = "ISO_3166_2")]
     Iso3166_2,
     /// A national organisation number (organisationsnummer, organisasjonsnummer).
     #[sea_orm(string_value = "ORGANISATION_NUMBER")]
@@ -69,7 +100,22 @@ pub enum IdentifierScheme {
 
 /// Where an initiative or activity stands. Each value maps to one code of the IATI ActivityStatus
 /// code list (see [`Status::iati_code`]), so the registry can be exported to IATI-aware tools.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum Status {
     /// Proposed, not yet decided (IATI 1, Pipeline/identification).
@@ -106,7 +152,22 @@ impl Status {
 }
 
 /// A level of the school system.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum SchoolLevel {
     /// Preschool and kindergarten (förskola, barnehage).
@@ -124,7 +185,22 @@ pub enum SchoolLevel {
 }
 
 /// The role an organisation holds on an initiative or an activity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum Role {
     /// Leads the work.
@@ -148,7 +224,22 @@ pub enum Role {
 }
 
 /// Whether an organisation has accepted a role it was given or proposed for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum DecisionState {
     /// Proposed, not yet answered.
@@ -163,7 +254,22 @@ pub enum DecisionState {
 }
 
 /// Where a school authority stands in an activity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum ParticipationStatus {
     /// Has declared interest.
@@ -181,7 +287,22 @@ pub enum ParticipationStatus {
 }
 
 /// What kind of consultation event this is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum EventKind {
     /// A meeting (a dialogue meeting, a rådslag).
@@ -193,7 +314,22 @@ pub enum EventKind {
 }
 
 /// What kind of document a source is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum SourceKind {
     /// A strategy document.
@@ -220,7 +356,22 @@ pub enum SourceKind {
 }
 
 /// What an API token may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum AccessRole {
     /// Everything, including strategies, plans, goals, organisations and themes.
@@ -232,4 +383,31 @@ pub enum AccessRole {
     /// Reads personal data.
     #[sea_orm(string_value = "READER")]
     Reader,
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ActiveEnum, Iterable};
+
+    /// The export format writes enums with serde; they must read as the database's values.
+    fn serde_matches_the_database<E: ActiveEnum<Value = String> + Iterable + serde::Serialize>() {
+        for value in E::iter() {
+            let json = serde_json::to_value(&value).expect("serialises");
+            assert_eq!(json, serde_json::Value::String(value.to_value()));
+        }
+    }
+
+    #[test]
+    fn enums_serialise_as_their_database_values() {
+        serde_matches_the_database::<super::Status>();
+        serde_matches_the_database::<super::OrganisationKind>();
+        serde_matches_the_database::<super::IdentifierScheme>();
+        serde_matches_the_database::<super::Role>();
+        serde_matches_the_database::<super::DecisionState>();
+        serde_matches_the_database::<super::ParticipationStatus>();
+        serde_matches_the_database::<super::SchoolLevel>();
+        serde_matches_the_database::<super::AccessRole>();
+        serde_matches_the_database::<super::EventKind>();
+        serde_matches_the_database::<super::SourceKind>();
+    }
 }

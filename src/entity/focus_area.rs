@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// An ordered focus area of a strategy.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "focus_area")]
 pub struct Model {
     /// The record's UUID.

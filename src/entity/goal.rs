@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// An ordered goal within a focus area, with a code such as "1.2".
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "goal")]
 pub struct Model {
     /// The record's UUID.

@@ -4,7 +4,8 @@ use super::enums::Status;
 use sea_orm::entity::prelude::*;
 
 /// An initiative, optionally numbered within an action plan.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "initiative")]
 pub struct Model {
     /// The record's UUID.

@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// A goal an initiative serves.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "initiative_goal")]
 pub struct Model {
     /// Initiative (a record's UUID).

@@ -4,7 +4,8 @@ use super::enums::SchoolLevel;
 use sea_orm::entity::prelude::*;
 
 /// A school level an initiative targets.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "initiative_school_level")]
 pub struct Model {
     /// Initiative (a record's UUID).

@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// A theme of an initiative.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "initiative_theme")]
 pub struct Model {
     /// Initiative (a record's UUID).

@@ -4,7 +4,8 @@ use super::enums::OrganisationKind;
 use sea_orm::entity::prelude::*;
 
 /// An organisation: a ministry, an agency, a municipality, a county, a vendor, ...
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "organisation")]
 pub struct Model {
     /// The record's UUID.

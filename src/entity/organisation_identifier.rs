@@ -4,7 +4,8 @@ use super::enums::IdentifierScheme;
 use sea_orm::entity::prelude::*;
 
 /// An official identifier of an organisation, valid for a period.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "organisation_identifier")]
 pub struct Model {
     /// The record's UUID.

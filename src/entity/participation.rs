@@ -4,7 +4,8 @@ use super::enums::ParticipationStatus;
 use sea_orm::entity::prelude::*;
 
 /// A school authority's participation in an activity.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "participation")]
 pub struct Model {
     /// The record's UUID.

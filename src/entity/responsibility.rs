@@ -4,7 +4,8 @@ use super::enums::{DecisionState, Role};
 use sea_orm::entity::prelude::*;
 
 /// A role an organisation holds, or was proposed for, on an initiative or an activity.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "responsibility")]
 pub struct Model {
     /// The record's UUID.

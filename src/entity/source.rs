@@ -4,7 +4,8 @@ use super::enums::SourceKind;
 use sea_orm::entity::prelude::*;
 
 /// A document backing records.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "source")]
 pub struct Model {
     /// The record's UUID.

@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// A record a source backs; exactly one of the record columns is set.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "source_link")]
 pub struct Model {
     /// The record's UUID.

@@ -4,7 +4,8 @@ use super::enums::Status;
 use sea_orm::entity::prelude::*;
 
 /// A dated follow-up of an initiative: status, decision, actor and comment.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "status_update")]
 pub struct Model {
     /// The record's UUID.

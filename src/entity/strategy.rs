@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// A national strategy, with its period in years and its adoption date.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "strategy")]
 pub struct Model {
     /// The record's UUID.

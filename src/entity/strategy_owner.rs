@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// An organisation that owns a strategy.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[sea_orm(table_name = "strategy_owner")]
 pub struct Model {
     /// Strategy (a record's UUID).

@@ -19,7 +19,7 @@ use crate::service::language::LanguagePreferences;
 
 /// The media type of a GraphQL response the client accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Answer {
+pub(super) enum Answer {
     /// `application/graphql-response+json`: request errors get 4xx status codes.
     GraphqlResponse,
     /// `application/json`: every well-formed request gets 200.
@@ -77,7 +77,7 @@ fn request_error(status: StatusCode, answer: Answer, message: &str) -> Response 
 }
 
 /// A request whose credentials were refused, or could not be checked.
-fn refused(answer: Answer, refusal: super::auth::Refusal) -> Response {
+pub(super) fn refused(answer: Answer, refusal: super::auth::Refusal) -> Response {
     let (status, code, message) = match refusal {
         super::auth::Refusal::Unauthenticated(message) => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message),
         super::auth::Refusal::Unavailable => (

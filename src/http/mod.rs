@@ -2,6 +2,7 @@
 //! explorer.
 
 mod auth;
+mod export;
 mod field_order;
 mod graphiql;
 mod graphql;
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(graphiql::page))
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphiql/{file}", get(graphiql::asset))
+        .route("/export/registry.json", get(export::registry))
         .fallback(not_found)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

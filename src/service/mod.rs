@@ -18,6 +18,7 @@ pub mod organisation_edit;
 pub mod page;
 pub mod period;
 pub mod permission;
+pub mod registry_file;
 pub mod responsibility_decision;
 pub mod responsibility_proposal;
 pub mod search;

@@ -45,6 +45,26 @@ pub enum TextOwner {
 }
 
 impl TextOwner {
+    /// Every owner of text.
+    pub const ALL: [TextOwner; 16] = [
+        TextOwner::Organisation,
+        TextOwner::Strategy,
+        TextOwner::FocusArea,
+        TextOwner::Goal,
+        TextOwner::ActionPlan,
+        TextOwner::Theme,
+        TextOwner::Initiative,
+        TextOwner::Activity,
+        TextOwner::StatusUpdate,
+        TextOwner::Consultation,
+        TextOwner::ConsultationQuestion,
+        TextOwner::ConsultationEvent,
+        TextOwner::EventTargetGroup,
+        TextOwner::Submission,
+        TextOwner::Source,
+        TextOwner::Contact,
+    ];
+
     /// The table the owner's records live in; their texts are in `<table>_text`.
     pub fn table(self) -> &'static str {
         match self {
@@ -67,7 +87,8 @@ impl TextOwner {
         }
     }
 
-    fn text_table(self) -> Alias {
+    /// The table of the owner's texts.
+    pub fn text_table(self) -> Alias {
         Alias::new(format!("{}_text", self.table()))
     }
 }

@@ -109,3 +109,59 @@ fn bad_flags_and_seed_files_are_refused() {
         "the failed run wrote nothing"
     );
 }
+
+#[test]
+fn export_and_import_through_the_command_line() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let url = |name: &str| format!("sqlite://{}?mode=rwc", dir.path().join(name).display());
+    let (source, target) = (url("source.db"), url("target.db"));
+    let file = dir.path().join("registry.json");
+    let file = file.to_str().expect("a UTF-8 path");
+    let (code, _, stderr) = kartla(&["seed", "--database-url", &source, "demo"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = kartla(&["export", "--database-url", &source, "--output", file]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = kartla(&["import", "--database-url", &target, file]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("imported"), "{stderr}");
+    let (code, again, _) = kartla(&["export", "--database-url", &target]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        again,
+        std::fs::read_to_string(file).expect("the export"),
+        "the round trip changed the file"
+    );
+
+    let csv = dir.path().join("csv");
+    let (code, _, stderr) = kartla(&[
+        "export",
+        "--database-url",
+        &target,
+        "--format",
+        "csv",
+        "--output",
+        csv.to_str().expect("a path"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let organisations = std::fs::read_to_string(csv.join("organisation.csv")).expect("organisation.csv");
+    assert!(
+        organisations.starts_with("country,createdAt,id,kind,parentId,updatedAt,version,website"),
+        "{organisations:.200}"
+    );
+    let (code, _, stderr) = kartla(&["export", "--database-url", &target, "--format", "csv"]);
+    assert_eq!((code, stderr.trim_end().lines().count()), (1, 1), "{stderr}");
+
+    // A bad file: every problem on its own line with its path, and a closing line; nothing imported.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"format": "kartla-registry", "formatVersion": 1, "records": {"theme": [{"id": 1}]}, "texts": {"nowhere": []}}"#)
+        .expect("a file");
+    let (code, _, stderr) = kartla(&["import", "--database-url", &target, bad.to_str().expect("a path")]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("$.records.theme[0].id: "), "{stderr}");
+    assert!(stderr.contains("$.texts.nowhere: "), "{stderr}");
+    assert!(stderr.contains("2 problems; nothing was imported"), "{stderr}");
+    std::fs::write(&bad, "{ not json").expect("a file");
+    let (code, _, stderr) = kartla(&["import", "--database-url", &target, bad.to_str().expect("a path")]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("is not JSON") && stderr.contains("line 1"), "{stderr}");
+}

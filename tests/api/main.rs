@@ -17,6 +17,7 @@ mod initiatives;
 mod migrations;
 mod mutations;
 mod order;
+mod registry_file;
 mod relations;
 mod schema;
 mod search;

@@ -1,0 +1,175 @@
+//! Export and import: a round trip through an empty database gives an identical file, importing twice
+//! changes nothing, a bad file is refused whole with every problem's JSON path, and personal data leaves
+//! only with a token.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use indicatif::ProgressBar;
+use kartla::config::InitialSeed;
+use kartla::entity::enums::AccessRole;
+use kartla::service::registry_file::{self, Personal};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestDb};
+use crate::on_every_backend;
+
+on_every_backend!(
+    a_round_trip_through_an_empty_database_gives_the_same_file,
+    a_bad_file_is_refused_whole_with_every_problem,
+    personal_data_is_exported_only_to_signed_in_viewers
+);
+
+/// Adds a contact with an email and a phone to the first initiative.
+async fn add_contact(app: &TestApp) {
+    let initiative = kartla::entity::initiative::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("initiatives")
+        .expect("an initiative");
+    let now = chrono::Utc::now();
+    kartla::entity::contact::ActiveModel {
+        id: Set(uuid::Uuid::new_v4()),
+        name: Set("Kari Nordmann".into()),
+        email: Set(Some("kari@example.no".into())),
+        phone: Set(Some("+47 55 00 00 00".into())),
+        initiative_id: Set(Some(initiative.id)),
+        activity_id: Set(None),
+        consultation_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .expect("a contact");
+}
+
+async fn a_round_trip_through_an_empty_database_gives_the_same_file(test_db: TestDb) {
+    let source = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    add_contact(&source).await;
+    let first = registry_file::export(&source.db, Personal::Included)
+        .await
+        .expect("an export");
+    let initiatives = first["records"]["initiative"].as_array().map_or(0, Vec::len);
+    assert!(
+        initiatives >= 5,
+        "the demo data is in the file: {initiatives} initiatives"
+    );
+    assert!(first["texts"]["initiative"].as_array().is_some_and(|t| !t.is_empty()));
+    assert!(first["records"].get("api_token").is_none(), "tokens are never exported");
+
+    let empty = TestDb::create(test_db.backend).await.expect("a second database");
+    let target = TestApp::spawn(&empty, InitialSeed::None).await;
+    let rows = registry_file::import(&target.db, &first, &ProgressBar::hidden())
+        .await
+        .expect("an import");
+    assert!(rows > 1000, "{rows} rows imported");
+    let second = registry_file::export(&target.db, Personal::Included)
+        .await
+        .expect("an export");
+    assert!(first == second, "the round trip changed the file");
+
+    // The same file again changes nothing.
+    let count = || kartla::entity::organisation::Entity::find().count(&target.db);
+    let organisations = count().await.expect("a count");
+    registry_file::import(&target.db, &first, &ProgressBar::hidden())
+        .await
+        .expect("a second import");
+    assert_eq!(count().await.expect("a count"), organisations);
+    let third = registry_file::export(&target.db, Personal::Included)
+        .await
+        .expect("an export");
+    assert!(first == third, "a second import changed the registry");
+
+    // The imported registry answers through the API like the original.
+    let query = r#"{ initiatives(filter: {country: ["SE"]}) { totalCount nodes { title(lang: "sv") } } }"#;
+    assert_eq!(target.query(query).await, source.query(query).await);
+}
+
+async fn a_bad_file_is_refused_whole_with_every_problem(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let mut file = registry_file::export(&app.db, Personal::Withheld)
+        .await
+        .expect("an export");
+    let before = kartla::entity::initiative::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("a count");
+    // A new initiative that would be written first, then three things wrong further on.
+    let mut fresh = file["records"]["initiative"][0].clone();
+    fresh["id"] = json!(uuid::Uuid::new_v4());
+    fresh["number"] = json!(null);
+    file["records"]["initiative"]
+        .as_array_mut()
+        .expect("initiatives")
+        .push(fresh);
+    file["records"]["initiative"][1]["status"] = json!("FINISHED");
+    file["records"]["activity"][0]["initiativeId"] = json!("not-a-uuid");
+    file["texts"]["goal"][2]["lang"] = json!("not a language");
+    file["records"]["unicorn"] = json!([]);
+
+    let problems = registry_file::validate(&file);
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "$.records.activity[0].initiativeId",
+            "$.records.initiative[1].status",
+            "$.records.unicorn",
+            "$.texts.goal[2].lang",
+        ],
+        "{problems:?}"
+    );
+    assert!(problems[1].message.contains("FINISHED"), "{}", problems[1].message);
+    let error = registry_file::import(&app.db, &file, &ProgressBar::hidden())
+        .await
+        .expect_err("a bad file is refused");
+    assert!(error.to_string().contains("4 problems"), "{error}");
+    let after = kartla::entity::initiative::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("a count");
+    assert_eq!(after, before, "nothing of a bad file is written");
+    assert_eq!(
+        registry_file::validate(&json!({ "format": "something-else", "formatVersion": 9 }))
+            .iter()
+            .map(|p| p.path.as_str())
+            .collect::<Vec<_>>(),
+        ["$.format", "$.formatVersion"]
+    );
+}
+
+async fn personal_data_is_exported_only_to_signed_in_viewers(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    add_contact(&app).await;
+    let reader = kartla::service::token::create(&app.db, "reader", AccessRole::Reader, None)
+        .await
+        .expect("a token")
+        .1;
+    let get = |token: Option<&str>| {
+        let mut request = Request::get("/export/registry.json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        request.body(Body::empty()).expect("a request")
+    };
+    let contact = |file: &Value| {
+        file["records"]["contact"]
+            .as_array()
+            .and_then(|all| all.iter().find(|c| c["name"] == "Kari Nordmann"))
+            .cloned()
+            .expect("the contact")
+    };
+    let (status, public) = app.send(get(None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(public["format"], "kartla-registry");
+    assert_eq!(contact(&public)["email"], Value::Null);
+    assert_eq!(contact(&public)["phone"], Value::Null);
+    let (status, full) = app.send(get(Some(&reader))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(contact(&full)["email"], "kari@example.no");
+    let (status, refused) = app.send(get(Some("kartla_wrong"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+}
