@@ -27,6 +27,37 @@ pub struct Consultation(pub consultation::Model);
 /// A consultation: an open round of input on a strategy or an action plan.
 #[Object]
 impl Consultation {
+    /// Whether the viewer may change the consultation (add events): an ADMIN, or an EDITOR of its organiser.
+    async fn viewer_can_update(&self, ctx: &Context<'_>) -> bool {
+        use crate::entity::enums::AccessRole;
+        match ctx.data_opt::<super::viewer::Viewer>() {
+            Some(super::viewer::Viewer::Token { role, organisation, .. }) => {
+                *role == AccessRole::Admin
+                    || (*role == AccessRole::Editor && organisation.is_some() && *organisation == self.0.organiser_id)
+            }
+            _ => false,
+        }
+    }
+
+    /// The changes made to the consultation (its opening, events added, input submitted), oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
+        let request = crate::service::page::PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        super::history::history_of(ctx, self.0.id, request).await
+    }
+
     /// The consultation's global ID.
     pub async fn id(&self) -> ID {
         ID(id::encode(NodeType::Consultation, self.0.id))

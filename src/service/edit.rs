@@ -213,3 +213,19 @@ pub fn require_admin(actor: &Actor, what: &str) -> Result<(), crate::error::Erro
     }
     Err(crate::error::Error::Forbidden(format!("only an ADMIN may {what}")))
 }
+
+/// A problem at `field` when `url` is not an http(s) URL of at most 2,000 characters.
+pub fn check_url(field: &str, url: Option<&str>, problems: &mut Vec<Problem>) {
+    let Some(url) = url else {
+        return;
+    };
+    let parsed = url::Url::parse(url);
+    let web = parsed.is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    if !web || url.len() > 2_000 {
+        problems.push(Problem::new(
+            &[field],
+            "INVALID",
+            "give an http or https URL of at most 2000 characters",
+        ));
+    }
+}

@@ -5,6 +5,7 @@ pub mod action_plan;
 pub mod activity;
 pub mod activity_edit;
 pub mod consultation;
+pub mod consultation_edit;
 pub mod coverage;
 pub mod edit;
 pub mod id;

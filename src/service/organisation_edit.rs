@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::entity::enums::{IdentifierScheme, OrganisationKind};
 use crate::entity::{organisation, organisation_identifier, theme};
 use crate::error::Error;
-use crate::service::edit::{self, Changes, Outcome, Problem, check_period};
+use crate::service::edit::{self, Changes, Outcome, Problem, check_period, check_url};
 use crate::service::permission::Actor;
 use crate::service::text::{Localized, TextOwner};
 
@@ -53,8 +53,6 @@ pub struct OrganisationFields {
     pub identifiers: Option<Vec<Identifier>>,
 }
 
-const MAX_URL: usize = 2_000;
-
 /// Whether `value` has the format of `scheme`.
 fn well_formed(scheme: IdentifierScheme, value: &str) -> bool {
     let digits = |n: usize| value.len() == n && value.chars().all(|c| c.is_ascii_digit());
@@ -84,13 +82,8 @@ async fn check(db: &impl ConnectionTrait, id: Uuid, fields: &OrganisationFields)
             "give a name in at least one language",
         ));
     }
-    if let Some(Some(website)) = &fields.website {
-        let parsed = url::Url::parse(website);
-        let web = parsed.is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
-        if !web || website.len() > MAX_URL {
-            let message = format!("give an http or https URL of at most {MAX_URL} characters");
-            problems.push(Problem::new(&["website"], "INVALID", message));
-        }
+    if let Some(website) = &fields.website {
+        check_url("website", website.as_deref(), &mut problems);
     }
     if let Some(Some(parent)) = fields.parent {
         // Walk up from the parent: reaching `id` would make a cycle.

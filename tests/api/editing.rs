@@ -16,7 +16,8 @@ on_every_backend!(
     updates_archiving_and_history_of_an_initiative,
     activities_and_participation_are_edited_by_their_organisations,
     every_mutation_refuses_who_may_not_use_it,
-    organisations_and_themes_are_kept_by_admins
+    organisations_and_themes_are_kept_by_admins,
+    consultations_are_run_by_their_organisers
 );
 
 const CREATE: &str = "mutation C($input: CreateInitiativeInput!) { createInitiative(input: $input) {
@@ -434,6 +435,9 @@ async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
     let (goal, _) = a_goal(&app).await;
 
     let theme = app.query("{ themes { id } }").await["themes"][0]["id"].clone();
+    let open = json!({ "input": { "title": [{ "lang": "nb", "text": "Høring" }], "organiserId": c.ks } });
+    let answer = as_token(&app, Some(&c.admin), OPEN, open).await;
+    let consultation = answer["data"]["openConsultation"]["consultation"]["id"].clone();
     // (mutation, input, the owner's editor token). Versions are stale on purpose where that keeps the
     // record unchanged: who gets past the permission check then hears CONFLICT, not FORBIDDEN. Reference
     // data (organisations, themes) has no owner but the admin: an EDITOR is refused.
@@ -523,6 +527,22 @@ async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
             json!({ "themeId": theme, "expectedVersion": 99 }),
             ADMIN_ONLY,
         ),
+        (
+            "openConsultation",
+            json!({ "title": [{ "lang": "en", "text": "Matrix" }], "organiserId": c.ks }),
+            &c.ks_editor,
+        ),
+        (
+            "addConsultationEvent",
+            json!({ "consultationId": consultation, "kind": "MEETING", "title": [{ "lang": "en", "text": "Matrix" }] }),
+            &c.ks_editor,
+        ),
+        (
+            "submitConsultationInput",
+            json!({ "consultationId": consultation, "organisationId": c.bergen,
+                    "summary": [{ "lang": "en", "text": "Matrix" }] }),
+            &c.bergen_editor,
+        ),
     ];
     let schema = kartla::graphql::sdl();
     for (name, input, owner) in &cases {
@@ -601,6 +621,108 @@ fn mutation_names(schema: &str) -> Vec<String> {
         .filter(|name| !name.is_empty() && name.chars().all(char::is_alphanumeric))
         .map(str::to_owned)
         .collect()
+}
+
+const OPEN: &str = "mutation O($input: OpenConsultationInput!) { openConsultation(input: $input) {
+    consultation { id title(lang: \"nb\") opensOn closesOn questions { text(lang: \"nb\") } history { totalCount } }
+    userErrors { field code message } } }";
+
+const SUBMIT: &str = "mutation S($input: SubmitConsultationInputInput!) { submitConsultationInput(input: $input) {
+    submission { summary(lang: \"nb\") url organisation { id } } userErrors { field code message } } }";
+
+/// Consultations: opened by their organiser, with questions and events; input submitted once per
+/// organisation while open.
+async fn consultations_are_run_by_their_organisers(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let c = cast(&app).await;
+    let today = chrono::Utc::now().date_naive();
+    let open = json!({ "input": { "title": [{ "lang": "nb", "text": "Høring om felles innlogging" }],
+        "organiserId": c.ks, "opensOn": today.to_string(), "closesOn": (today + chrono::Days::new(30)).to_string(),
+        "questions": [{ "text": [{ "lang": "nb", "text": "Hva trenger dere?" }] },
+                      { "text": [{ "lang": "xx yy", "text": "Bad" }] }] } });
+    let answer = as_token(&app, Some(&c.ks_editor), OPEN, open.clone()).await;
+    let error = &answer["data"]["openConsultation"]["userErrors"][0];
+    assert_eq!(
+        error["field"],
+        json!(["input", "questions", "1", "text", "0", "lang"]),
+        "{answer}"
+    );
+    let mut open = open;
+    open["input"]["questions"].as_array_mut().expect("questions").pop();
+    let answer = as_token(&app, Some(&c.bergen_editor), OPEN, open.clone()).await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "Bergen cannot organise for KS"
+    );
+    let answer = as_token(&app, Some(&c.ks_editor), OPEN, open).await;
+    let opened = &answer["data"]["openConsultation"]["consultation"];
+    assert_eq!(opened["title"], "Høring om felles innlogging", "{answer}");
+    assert_eq!(opened["questions"][0]["text"], "Hva trenger dere?");
+    assert_eq!(opened["history"]["totalCount"], 1);
+    let id = opened["id"].as_str().expect("a consultation").to_owned();
+
+    let event = "mutation E($input: AddConsultationEventInput!) { addConsultationEvent(input: $input) {
+        event { kind online startsAt } userErrors { field code } } }";
+    let input = |ends: &str| {
+        json!({ "input": { "consultationId": id, "kind": "MEETING", "online": true,
+        "title": [{ "lang": "nb", "text": "Innspillsmøte" }],
+        "startsAt": "2027-03-01T09:00:00Z", "endsAt": ends } })
+    };
+    let answer = as_token(&app, Some(&c.ks_editor), event, input("2027-03-01T08:00:00Z")).await;
+    assert_eq!(
+        answer["data"]["addConsultationEvent"]["userErrors"][0]["field"],
+        json!(["input", "endsAt"]),
+        "{answer}"
+    );
+    let answer = as_token(&app, Some(&c.ks_editor), event, input("2027-03-01T11:00:00Z")).await;
+    assert_eq!(
+        answer["data"]["addConsultationEvent"]["event"]["online"], true,
+        "{answer}"
+    );
+
+    let submit = |url: &str| {
+        json!({ "input": { "consultationId": id, "url": url,
+        "summary": [{ "lang": "nb", "text": "Bergen støtter forslaget." }] } })
+    };
+    let answer = as_token(&app, Some(&c.bergen_editor), SUBMIT, submit("ftp://nope")).await;
+    assert_eq!(
+        answer["data"]["submitConsultationInput"]["userErrors"][0]["field"],
+        json!(["input", "url"]),
+        "{answer}"
+    );
+    let answer = as_token(
+        &app,
+        Some(&c.bergen_editor),
+        SUBMIT,
+        submit("https://bergen.kommune.no/innspill"),
+    )
+    .await;
+    let submitted = &answer["data"]["submitConsultationInput"]["submission"];
+    assert_eq!(submitted["summary"], "Bergen støtter forslaget.", "{answer}");
+    assert_eq!(submitted["organisation"]["id"], c.bergen.as_str());
+    let answer = as_token(
+        &app,
+        Some(&c.bergen_editor),
+        SUBMIT,
+        submit("https://bergen.kommune.no/innspill"),
+    )
+    .await;
+    assert_eq!(
+        answer["data"]["submitConsultationInput"]["userErrors"][0]["code"], "TAKEN",
+        "{answer}"
+    );
+
+    // A closed consultation takes no input.
+    let closed = json!({ "input": { "title": [{ "lang": "en", "text": "Closed" }], "organiserId": c.ks,
+        "closesOn": "2020-01-01" } });
+    let answer = as_token(&app, Some(&c.admin), OPEN, closed).await;
+    let closed_id = answer["data"]["openConsultation"]["consultation"]["id"].clone();
+    let late = json!({ "input": { "consultationId": closed_id, "summary": [{ "lang": "nb", "text": "Sent." }] } });
+    let answer = as_token(&app, Some(&c.bergen_editor), SUBMIT, late).await;
+    assert_eq!(
+        answer["data"]["submitConsultationInput"]["userErrors"][0]["field"],
+        json!(["input", "consultationId"])
+    );
 }
 
 const CREATE_ORGANISATION: &str = "mutation C($input: CreateOrganisationInput!) { createOrganisation(input: $input) {

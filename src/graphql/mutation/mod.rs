@@ -4,6 +4,7 @@
 //! nothing is changed.
 
 mod activity;
+mod consultation;
 mod initiative;
 mod organisation;
 mod status;
@@ -25,6 +26,7 @@ pub struct Mutation(
     initiative::InitiativeMutation,
     activity::ActivityMutation,
     organisation::OrganisationMutation,
+    consultation::ConsultationMutation,
 );
 
 /// The signed-in actor, or UNAUTHENTICATED.
