@@ -25,6 +25,7 @@ pub mod responsibility_proposal;
 pub mod search;
 pub mod seed;
 pub mod sorted_page;
+pub mod source_edit;
 pub mod statistics;
 pub mod strategy;
 pub mod text;

@@ -17,7 +17,8 @@ on_every_backend!(
     activities_and_participation_are_edited_by_their_organisations,
     every_mutation_refuses_who_may_not_use_it,
     organisations_and_themes_are_kept_by_admins,
-    consultations_are_run_by_their_organisers
+    consultations_are_run_by_their_organisers,
+    sources_and_contacts_are_added_by_editors
 );
 
 const CREATE: &str = "mutation C($input: CreateInitiativeInput!) { createInitiative(input: $input) {
@@ -543,6 +544,12 @@ async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
                     "summary": [{ "lang": "en", "text": "Matrix" }] }),
             &c.bergen_editor,
         ),
+        (
+            "addSource",
+            json!({ "targetId": id, "kind": "DECISION", "title": [{ "lang": "en", "text": "Matrix" }] }),
+            &c.ks_editor,
+        ),
+        ("addContact", json!({ "targetId": id, "name": "Matrix" }), &c.ks_editor),
     ];
     let schema = kartla::graphql::sdl();
     for (name, input, owner) in &cases {
@@ -811,4 +818,84 @@ async fn organisations_and_themes_are_kept_by_admins(test_db: TestDb) {
     assert_eq!(answer["data"]["createTheme"]["userErrors"][0]["code"], "TAKEN");
     let answer = as_token(&app, Some(&c.admin), create, theme("Not A Code")).await;
     assert_eq!(answer["data"]["createTheme"]["userErrors"][0]["code"], "INVALID");
+}
+
+/// Sources and contacts: added by whoever may change the record; a contact's email and phone are for
+/// signed-in viewers only and never reach the audit log.
+async fn sources_and_contacts_are_added_by_editors(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let c = cast(&app).await;
+    let data = app
+        .query(r#"{ initiatives(filter: {country: ["NO"]}) { nodes { id } } }"#)
+        .await;
+    let id = data["initiatives"]["nodes"][0]["id"]
+        .as_str()
+        .expect("an initiative")
+        .to_owned();
+    let add_source = "mutation S($input: AddSourceInput!) { addSource(input: $input) {
+        source { kind url title(lang: \"nb\") } userErrors { field code } } }";
+    let source = |url: &str| {
+        json!({ "input": { "targetId": id, "kind": "DECISION", "url": url,
+        "title": [{ "lang": "nb", "text": "Vedtak i KS-styret" }] } })
+    };
+    let answer = as_token(&app, Some(&c.ks_editor), add_source, source("not a url")).await;
+    assert_eq!(
+        answer["data"]["addSource"]["userErrors"][0]["field"],
+        json!(["input", "url"]),
+        "{answer}"
+    );
+    let answer = as_token(&app, Some(&c.ks_editor), add_source, source("https://www.ks.no/vedtak")).await;
+    assert_eq!(
+        answer["data"]["addSource"]["source"]["title"], "Vedtak i KS-styret",
+        "{answer}"
+    );
+    let answer = as_token(
+        &app,
+        Some(&c.bergen_editor),
+        add_source,
+        source("https://www.ks.no/vedtak"),
+    )
+    .await;
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "FORBIDDEN", "{answer}");
+
+    let add_contact = "mutation C($input: AddContactInput!) { addContact(input: $input) {
+        contact { name email } userErrors { field code } } }";
+    let contact = |email: &str| {
+        json!({ "input": { "targetId": id, "name": "Ola Nordmann", "email": email,
+        "phone": "+47 22 00 00 00", "role": [{ "lang": "nb", "text": "Prosjektleder" }] } })
+    };
+    let answer = as_token(&app, Some(&c.ks_editor), add_contact, contact("ola@@ks")).await;
+    assert_eq!(
+        answer["data"]["addContact"]["userErrors"][0]["field"],
+        json!(["input", "email"]),
+        "{answer}"
+    );
+    let answer = as_token(&app, Some(&c.ks_editor), add_contact, contact("ola@ks.no")).await;
+    assert_eq!(
+        answer["data"]["addContact"]["contact"]["email"], "ola@ks.no",
+        "{answer}"
+    );
+    let read = format!(
+        r#"{{ node(id: "{id}") {{ ... on Initiative {{ contacts {{ name email phone role(lang: "nb") }}
+        sources {{ kind }} history {{ nodes {{ operation changes }} }} }} }} }}"#
+    );
+    let public = app.query(&read).await;
+    let found = &public["node"]["contacts"][0];
+    assert_eq!(found["name"], "Ola Nordmann");
+    assert_eq!(found["role"], "Prosjektleder");
+    assert_eq!(
+        (found["email"].clone(), found["phone"].clone()),
+        (Value::Null, Value::Null)
+    );
+    let signed_in = as_token(&app, Some(&c.reader), &read, json!({})).await;
+    assert_eq!(signed_in["data"]["node"]["contacts"][0]["phone"], "+47 22 00 00 00");
+    let history = public["node"]["history"].to_string();
+    assert!(
+        history.contains("ADD_CONTACT") && history.contains("ADD_SOURCE"),
+        "{history}"
+    );
+    assert!(
+        !history.contains("ola@ks.no") && !history.contains("22 00 00 00"),
+        "personal data in the log: {history}"
+    );
 }

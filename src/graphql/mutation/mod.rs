@@ -7,6 +7,7 @@ mod activity;
 mod consultation;
 mod initiative;
 mod organisation;
+mod source;
 mod status;
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, MergedObject, ResultExt};
@@ -27,6 +28,7 @@ pub struct Mutation(
     activity::ActivityMutation,
     organisation::OrganisationMutation,
     consultation::ConsultationMutation,
+    source::SourceMutation,
 );
 
 /// The signed-in actor, or UNAUTHENTICATED.
