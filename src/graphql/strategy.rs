@@ -20,6 +20,25 @@ pub struct Strategy(pub strategy::Model);
 /// A national strategy, such as Sweden's digitalisation strategy for the school system (2017).
 #[Object]
 impl Strategy {
+    /// The changes made to it, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        super::history::history_of(ctx, self.0.id, request).await
+    }
+
     /// The strategy's global ID.
     pub async fn id(&self) -> ID {
         ID(id::encode(NodeType::Strategy, self.0.id))
@@ -96,6 +115,34 @@ pub struct FocusArea(pub focus_area::Model);
 /// A focus area of a strategy, such as "Digital kompetens för alla i skolväsendet".
 #[Object]
 impl FocusArea {
+    #[graphql(flatten)]
+    async fn bookkeeping(&self) -> Bookkeeping {
+        Bookkeeping {
+            created_at: self.0.created_at,
+            updated_at: self.0.updated_at,
+            version: self.0.version,
+        }
+    }
+
+    /// The changes made to it, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        super::history::history_of(ctx, self.0.id, request).await
+    }
+
     /// The focus area's global ID.
     pub async fn id(&self) -> ID {
         ID(id::encode(NodeType::FocusArea, self.0.id))
@@ -149,6 +196,34 @@ pub struct Goal(pub goal::Model);
 /// A goal (delmål) within a focus area, with a code such as "1.2".
 #[Object]
 impl Goal {
+    #[graphql(flatten)]
+    async fn bookkeeping(&self) -> Bookkeeping {
+        Bookkeeping {
+            created_at: self.0.created_at,
+            updated_at: self.0.updated_at,
+            version: self.0.version,
+        }
+    }
+
+    /// The changes made to it, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        super::history::history_of(ctx, self.0.id, request).await
+    }
+
     /// The goal's global ID.
     pub async fn id(&self) -> ID {
         ID(id::encode(NodeType::Goal, self.0.id))

@@ -28,5 +28,6 @@ pub mod sorted_page;
 pub mod source_edit;
 pub mod statistics;
 pub mod strategy;
+pub mod strategy_edit;
 pub mod text;
 pub mod token;

@@ -18,7 +18,8 @@ on_every_backend!(
     every_mutation_refuses_who_may_not_use_it,
     organisations_and_themes_are_kept_by_admins,
     consultations_are_run_by_their_organisers,
-    sources_and_contacts_are_added_by_editors
+    sources_and_contacts_are_added_by_editors,
+    strategies_are_built_by_admins
 );
 
 const CREATE: &str = "mutation C($input: CreateInitiativeInput!) { createInitiative(input: $input) {
@@ -550,6 +551,22 @@ async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
             &c.ks_editor,
         ),
         ("addContact", json!({ "targetId": id, "name": "Matrix" }), &c.ks_editor),
+        (
+            "saveStrategy",
+            json!({ "country": "NO", "name": [{ "lang": "en", "text": "Matrix" }] }),
+            ADMIN_ONLY,
+        ),
+        (
+            "saveActionPlan",
+            json!({ "country": "NO", "name": [{ "lang": "en", "text": "Matrix" }] }),
+            ADMIN_ONLY,
+        ),
+        (
+            "saveFocusArea",
+            json!({ "id": goal, "expectedVersion": 99 }),
+            ADMIN_ONLY,
+        ),
+        ("saveGoal", json!({ "id": goal, "expectedVersion": 99 }), ADMIN_ONLY),
     ];
     let schema = kartla::graphql::sdl();
     for (name, input, owner) in &cases {
@@ -897,5 +914,75 @@ async fn sources_and_contacts_are_added_by_editors(test_db: TestDb) {
     assert!(
         !history.contains("ola@ks.no") && !history.contains("22 00 00 00"),
         "personal data in the log: {history}"
+    );
+}
+
+/// A strategy with a focus area and a goal, built through the API; positions unique, years in order,
+/// stale versions refused; the new goal can be served at once.
+async fn strategies_are_built_by_admins(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let c = cast(&app).await;
+    let save = |name: &str, payload: &str, fields: &str| {
+        format!(
+            "mutation M($input: {}!) {{ {name}(input: $input) {{ {payload} {{ id version {fields} }} userErrors {{ field code currentVersion }} }} }}",
+            if name.ends_with("Strategy") || name.ends_with("ActionPlan") {
+                "FrameInput"
+            } else {
+                "PartInput"
+            }
+        )
+    };
+    let strategy = save("saveStrategy", "strategy", "name(lang: \"nb\") owners { id }");
+    let bad = json!({ "input": { "country": "NO", "startYear": 2030, "endYear": 2026,
+        "name": [{ "lang": "nb", "text": "Digital skole 2030" }] } });
+    let answer = as_token(&app, Some(&c.admin), &strategy, bad).await;
+    assert_eq!(
+        answer["data"]["saveStrategy"]["userErrors"][0]["field"],
+        json!(["input", "endYear"]),
+        "{answer}"
+    );
+    let good = json!({ "input": { "country": "NO", "startYear": 2026, "endYear": 2030, "ownerIds": [c.udir],
+        "name": [{ "lang": "nb", "text": "Digital skole 2030" }] } });
+    let answer = as_token(&app, Some(&c.admin), &strategy, good).await;
+    let saved = &answer["data"]["saveStrategy"]["strategy"];
+    assert_eq!(saved["name"], "Digital skole 2030", "{answer}");
+    assert_eq!(saved["owners"][0]["id"], c.udir.as_str());
+    let strategy_id = saved["id"].as_str().expect("a strategy").to_owned();
+
+    let area = save("saveFocusArea", "focusArea", "code");
+    let input = json!({ "input": { "parentId": strategy_id, "position": 1, "code": "1",
+        "name": [{ "lang": "nb", "text": "Infrastruktur" }] } });
+    let answer = as_token(&app, Some(&c.admin), &area, input.clone()).await;
+    let area_id = answer["data"]["saveFocusArea"]["focusArea"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a focus area: {answer}"))
+        .to_owned();
+    let answer = as_token(&app, Some(&c.admin), &area, input).await;
+    assert_eq!(
+        answer["data"]["saveFocusArea"]["userErrors"][0]["code"], "TAKEN",
+        "{answer}"
+    );
+
+    let goal = save("saveGoal", "goal", "code title(lang: \"nb\")");
+    let input = json!({ "input": { "parentId": area_id, "position": 1, "code": "1.1",
+        "name": [{ "lang": "nb", "text": "Alle skoler har stabil nettilgang" }] } });
+    let answer = as_token(&app, Some(&c.admin), &goal, input).await;
+    let created = &answer["data"]["saveGoal"]["goal"];
+    assert_eq!(created["title"], "Alle skoler har stabil nettilgang", "{answer}");
+    let goal_id = created["id"].as_str().expect("a goal").to_owned();
+    let rename = json!({ "input": { "id": goal_id, "expectedVersion": 1, "code": "1.A" } });
+    let answer = as_token(&app, Some(&c.admin), &goal, rename.clone()).await;
+    assert_eq!(answer["data"]["saveGoal"]["goal"]["code"], "1.A", "{answer}");
+    assert_eq!(answer["data"]["saveGoal"]["goal"]["version"], 2);
+    let answer = as_token(&app, Some(&c.admin), &goal, rename).await;
+    assert_eq!(
+        answer["data"]["saveGoal"]["userErrors"][0]["currentVersion"], 2,
+        "{answer}"
+    );
+
+    let coverage = format!(r#"{{ coverage(strategyId: "{strategy_id}") {{ focusAreas {{ goals {{ gap }} }} }} }}"#);
+    assert_eq!(
+        app.query(&coverage).await["coverage"]["focusAreas"][0]["goals"][0]["gap"],
+        true
     );
 }

@@ -9,6 +9,7 @@ mod initiative;
 mod organisation;
 mod source;
 mod status;
+mod strategy;
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, MergedObject, ResultExt};
 
@@ -29,6 +30,7 @@ pub struct Mutation(
     organisation::OrganisationMutation,
     consultation::ConsultationMutation,
     source::SourceMutation,
+    strategy::StrategyMutation,
 );
 
 /// The signed-in actor, or UNAUTHENTICATED.
@@ -48,6 +50,13 @@ fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
         ))
         .extend(),
     }
+}
+
+/// The signed-in actor if it is an ADMIN: UNAUTHENTICATED or FORBIDDEN before the input is looked at.
+fn admin(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
+    let actor = actor(ctx)?;
+    crate::service::edit::require_admin(&actor, "change the registry's reference data").extend()?;
+    Ok(actor)
 }
 
 /// Decodes the ID at input field `field`, or notes a BAD_ID problem.

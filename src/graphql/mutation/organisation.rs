@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, ResultExt, SimpleObject};
 use sea_orm::DatabaseConnection;
 
-use super::{actor, decode, optional, user_errors};
+use super::{admin, decode, optional, user_errors};
 use crate::entity::enums::{IdentifierScheme, OrganisationKind};
 use crate::graphql::organisation::Organisation;
 use crate::graphql::scalars::{CountryCode, Date};
@@ -161,7 +161,7 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new organisation.")] input: CreateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        let actor = actor(ctx)?;
+        let actor = admin(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let mut problems = Vec::new();
         let name = texts_of("name", &input.name, &mut problems);
@@ -192,7 +192,7 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        let actor = actor(ctx)?;
+        let actor = admin(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let mut problems = Vec::new();
         let id = decode(
@@ -230,7 +230,7 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new theme.")] input: CreateThemeInput,
     ) -> async_graphql::Result<ThemePayload> {
-        let actor = actor(ctx)?;
+        let actor = admin(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let mut problems = Vec::new();
         let label = texts_of("label", &input.label, &mut problems);
@@ -249,7 +249,7 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateThemeInput,
     ) -> async_graphql::Result<ThemePayload> {
-        let actor = actor(ctx)?;
+        let actor = admin(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let mut problems = Vec::new();
         let id = decode(&input.theme_id, NodeType::Theme, &["themeId"], &mut problems);
