@@ -154,23 +154,9 @@ impl Activity {
         Ok(may(on_initiative) || may(on_activity))
     }
 
-    /// The changes made to the activity, oldest first.
-    async fn history(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
-        super::history::history_of(ctx, self.0.id, request).await
+    #[graphql(flatten)]
+    async fn audited(&self) -> super::history::Audited {
+        super::history::Audited(self.0.id)
     }
 
     /// The documents backing the activity, newest first.
@@ -222,23 +208,14 @@ impl Participation {
         self.0.version
     }
 
-    /// The changes made to the participation, oldest first.
-    async fn history(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
-        super::history::history_of(ctx, self.0.id, request).await
+    #[graphql(flatten)]
+    async fn audited(&self) -> super::history::Audited {
+        super::history::Audited(self.0.id)
+    }
+
+    /// Whether the viewer may change the participation: an ADMIN, or the organisation's EDITOR.
+    async fn viewer_can_update(&self, ctx: &Context<'_>) -> bool {
+        super::viewer::may_act_for(ctx, Some(self.0.organisation_id))
     }
 
     /// The organisation taking part.

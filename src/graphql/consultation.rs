@@ -29,33 +29,12 @@ pub struct Consultation(pub consultation::Model);
 impl Consultation {
     /// Whether the viewer may change the consultation (add events): an ADMIN, or an EDITOR of its organiser.
     async fn viewer_can_update(&self, ctx: &Context<'_>) -> bool {
-        use crate::entity::enums::AccessRole;
-        match ctx.data_opt::<super::viewer::Viewer>() {
-            Some(super::viewer::Viewer::Token { role, organisation, .. }) => {
-                *role == AccessRole::Admin
-                    || (*role == AccessRole::Editor && organisation.is_some() && *organisation == self.0.organiser_id)
-            }
-            _ => false,
-        }
+        super::viewer::may_act_for(ctx, self.0.organiser_id)
     }
 
-    /// The changes made to the consultation (its opening, events added, input submitted), oldest first.
-    async fn history(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
-        let request = crate::service::page::PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
-        super::history::history_of(ctx, self.0.id, request).await
+    #[graphql(flatten)]
+    async fn audited(&self) -> super::history::Audited {
+        super::history::Audited(self.0.id)
     }
 
     /// The consultation's global ID.

@@ -136,23 +136,9 @@ impl Initiative {
         ))
     }
 
-    /// The changes made to the initiative, oldest first.
-    async fn history(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
-        super::history::history_of(ctx, self.0.id, request).await
+    #[graphql(flatten)]
+    async fn audited(&self) -> super::history::Audited {
+        super::history::Audited(self.0.id)
     }
 
     /// When the initiative was archived; null while it is current. Archived initiatives leave lists unless

@@ -19,6 +19,16 @@ pub struct Responsibility(pub responsibility::Model);
 /// A role an organisation holds on an initiative or an activity, or was proposed for, with its decision.
 #[Object]
 impl Responsibility {
+    /// Whether the viewer may decide on the role: an ADMIN, or the organisation's EDITOR.
+    async fn viewer_can_update(&self, ctx: &Context<'_>) -> bool {
+        super::viewer::may_act_for(ctx, Some(self.0.organisation_id))
+    }
+
+    #[graphql(flatten)]
+    async fn audited(&self) -> super::history::Audited {
+        super::history::Audited(self.0.id)
+    }
+
     /// The responsibility's global ID.
     pub async fn id(&self) -> async_graphql::ID {
         async_graphql::ID(crate::service::id::encode(

@@ -20,23 +20,14 @@ pub struct Strategy(pub strategy::Model);
 /// A national strategy, such as Sweden's digitalisation strategy for the school system (2017).
 #[Object]
 impl Strategy {
-    /// The changes made to it, oldest first.
-    async fn history(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
-        super::history::history_of(ctx, self.0.id, request).await
+    #[graphql(flatten)]
+    async fn audited(&self) -> super::history::Audited {
+        super::history::Audited(self.0.id)
+    }
+
+    #[graphql(flatten)]
+    async fn admin_editable(&self) -> super::viewer::AdminEditable {
+        super::viewer::AdminEditable
     }
 
     /// The strategy's global ID.
@@ -124,23 +115,14 @@ impl FocusArea {
         }
     }
 
-    /// The changes made to it, oldest first.
-    async fn history(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
-        super::history::history_of(ctx, self.0.id, request).await
+    #[graphql(flatten)]
+    async fn audited(&self) -> super::history::Audited {
+        super::history::Audited(self.0.id)
+    }
+
+    #[graphql(flatten)]
+    async fn admin_editable(&self) -> super::viewer::AdminEditable {
+        super::viewer::AdminEditable
     }
 
     /// The focus area's global ID.
@@ -205,23 +187,14 @@ impl Goal {
         }
     }
 
-    /// The changes made to it, oldest first.
-    async fn history(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
-        super::history::history_of(ctx, self.0.id, request).await
+    #[graphql(flatten)]
+    async fn audited(&self) -> super::history::Audited {
+        super::history::Audited(self.0.id)
+    }
+
+    #[graphql(flatten)]
+    async fn admin_editable(&self) -> super::viewer::AdminEditable {
+        super::viewer::AdminEditable
     }
 
     /// The goal's global ID.

@@ -17,34 +17,14 @@ pub struct Theme(pub theme::Model);
 /// interoperability, procurement competence, ...
 #[Object]
 impl Theme {
-    /// Whether the viewer may change it: an ADMIN only.
-    async fn viewer_can_update(&self, ctx: &Context<'_>) -> bool {
-        matches!(
-            ctx.data_opt::<super::viewer::Viewer>(),
-            Some(super::viewer::Viewer::Token {
-                role: crate::entity::enums::AccessRole::Admin,
-                ..
-            })
-        )
+    #[graphql(flatten)]
+    async fn admin_editable(&self) -> super::viewer::AdminEditable {
+        super::viewer::AdminEditable
     }
 
-    /// The changes made to it, oldest first.
-    async fn history(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
-        let request = crate::service::page::PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
-        super::history::history_of(ctx, self.0.id, request).await
+    #[graphql(flatten)]
+    async fn audited(&self) -> super::history::Audited {
+        super::history::Audited(self.0.id)
     }
 
     /// The theme's global ID.

@@ -311,7 +311,7 @@ const UPDATE_ACTIVITY: &str = "mutation U($input: UpdateActivityInput!) { update
     activity { version status plannedEnd } userErrors { field code message currentVersion } } }";
 
 const JOIN: &str = "mutation J($input: JoinActivityInput!) { joinActivity(input: $input) {
-    participation { id version status organisation { id } } userErrors { field code message currentVersion } } }";
+    participation { id version status viewerCanUpdate organisation { id } } userErrors { field code message currentVersion } } }";
 
 const LEAVE: &str = "mutation L($input: LeaveActivityInput!) { leaveActivity(input: $input) {
     participation { version status endedOn history { totalCount } } userErrors { field code message } } }";
@@ -368,6 +368,7 @@ async fn activities_and_participation_are_edited_by_their_organisations(test_db:
     );
     let answer = as_token(&app, Some(&c.bergen_editor), JOIN, join(None)).await;
     let joined = &answer["data"]["joinActivity"]["participation"];
+    assert_eq!(joined["viewerCanUpdate"], true, "{answer}");
     assert_eq!(joined["status"], "INTERESTED", "{answer}");
     assert_eq!(joined["organisation"]["id"], c.bergen.as_str());
     let answer = as_token(&app, Some(&c.bergen_editor), JOIN, join(None)).await;
@@ -979,6 +980,20 @@ async fn strategies_are_built_by_admins(test_db: TestDb) {
         answer["data"]["saveGoal"]["userErrors"][0]["currentVersion"], 2,
         "{answer}"
     );
+
+    // Who may change what, as the frontend sees it; the goal's history has both changes.
+    let can = format!(
+        r#"{{ node(id: "{goal_id}") {{ ... on Goal {{ viewerCanUpdate history {{ nodes {{ operation }} }} }} }} }}"#
+    );
+    let as_admin = as_token(&app, Some(&c.admin), &can, json!({})).await;
+    assert_eq!(as_admin["data"]["node"]["viewerCanUpdate"], true, "{as_admin}");
+    let operations = &as_admin["data"]["node"]["history"]["nodes"];
+    assert_eq!(
+        operations,
+        &json!([{ "operation": "CREATE_GOAL" }, { "operation": "UPDATE_GOAL" }])
+    );
+    let as_editor = as_token(&app, Some(&c.ks_editor), &can, json!({})).await;
+    assert_eq!(as_editor["data"]["node"]["viewerCanUpdate"], false);
 
     let coverage = format!(r#"{{ coverage(strategyId: "{strategy_id}") {{ focusAreas {{ goals {{ gap }} }} }} }}"#);
     assert_eq!(
