@@ -18,7 +18,7 @@ use crate::entity::{
     action_plan, consultation, consultation_event, consultation_question, organisation, strategy, submission,
 };
 use crate::error::Error;
-use crate::service::edit::{self, Changes, Outcome, Problem, check_exist, check_period, check_url};
+use crate::service::edit::{self, Changes, Outcome, Problem, check_one, check_period, check_url};
 use crate::service::permission::Actor;
 use crate::service::text::{Localized, TextOwner};
 
@@ -107,50 +107,35 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, new: NewConsultation) 
             ));
         }
     }
-    let single = |problems: &mut Vec<Problem>, field: &str| {
-        for p in problems
-            .iter_mut()
-            .filter(|p| p.field.get(1).is_some_and(|f| f == field))
-        {
-            p.field.truncate(2);
-        }
-    };
-    if let Some(id) = new.strategy {
-        check_exist::<strategy::Entity>(
-            &txn,
-            strategy::Column::Id,
-            &[id],
-            "strategyId",
-            "strategy",
-            &mut problems,
-        )
-        .await?;
-        single(&mut problems, "strategyId");
-    }
-    if let Some(id) = new.action_plan {
-        check_exist::<action_plan::Entity>(
-            &txn,
-            action_plan::Column::Id,
-            &[id],
-            "actionPlanId",
-            "action plan",
-            &mut problems,
-        )
-        .await?;
-        single(&mut problems, "actionPlanId");
-    }
-    if let Some(id) = new.organiser {
-        check_exist::<organisation::Entity>(
-            &txn,
-            organisation::Column::Id,
-            &[id],
-            "organiserId",
-            "organisation",
-            &mut problems,
-        )
-        .await?;
-        single(&mut problems, "organiserId");
-    }
+    check_one::<strategy::Entity>(
+        &txn,
+        strategy::Column::Id,
+        new.strategy,
+        "strategyId",
+        "strategy",
+        &mut problems,
+    )
+    .await?;
+    let plan = new.action_plan;
+    check_one::<action_plan::Entity>(
+        &txn,
+        action_plan::Column::Id,
+        plan,
+        "actionPlanId",
+        "action plan",
+        &mut problems,
+    )
+    .await?;
+    let organiser = new.organiser;
+    check_one::<organisation::Entity>(
+        &txn,
+        organisation::Column::Id,
+        organiser,
+        "organiserId",
+        "organisation",
+        &mut problems,
+    )
+    .await?;
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
@@ -324,11 +309,12 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewSubmission) 
         ));
     }
     check_url("url", new.url.as_deref(), &mut problems);
-    check_exist::<organisation::Entity>(
+    let field = "organisationId";
+    check_one::<organisation::Entity>(
         &txn,
         organisation::Column::Id,
-        &[organisation],
-        "organisationId",
+        Some(organisation),
+        field,
         "organisation",
         &mut problems,
     )

@@ -229,3 +229,28 @@ pub fn check_url(field: &str, url: Option<&str>, problems: &mut Vec<Problem>) {
         ));
     }
 }
+
+/// A NOT_FOUND problem at `field` when `id` is given and `E` has no record of it.
+pub async fn check_one<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    column: E::Column,
+    id: Option<Uuid>,
+    field: &str,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> Result<(), DbErr>
+where
+    E::Model: Sync,
+{
+    let Some(id) = id else {
+        return Ok(());
+    };
+    let mut found = Vec::new();
+    check_exist::<E>(db, column, &[id], field, what, &mut found).await?;
+    problems.extend(found.into_iter().map(|mut p| {
+        // One ID, so no index in the path.
+        p.field.truncate(2);
+        p
+    }));
+    Ok(())
+}

@@ -20,7 +20,7 @@ use crate::entity::{
     action_plan, goal, initiative, initiative_goal, initiative_school_level, initiative_theme, organisation, theme,
 };
 use crate::error::Error;
-use crate::service::edit::{self, Changes, Outcome, Problem, check_exist, check_period, dedup};
+use crate::service::edit::{self, Changes, Outcome, Problem, check_exist, check_one, check_period, dedup};
 use crate::service::permission::{self, Actor};
 use crate::service::responsibility_proposal::{self, Target};
 use crate::service::text::{self, Localized, TextOwner};
@@ -120,24 +120,16 @@ async fn check_fields(
     );
     check_period(&mut problems, "plannedEnd", planned_start, planned_end);
     check_period(&mut problems, "actualEnd", actual_start, actual_end);
-    if let Some(Some(plan)) = fields.action_plan {
-        check_exist::<action_plan::Entity>(
-            db,
-            action_plan::Column::Id,
-            &[plan],
-            "actionPlanId",
-            "action plan",
-            &mut problems,
-        )
-        .await?;
-        // The path of a single ID has no index.
-        for problem in problems
-            .iter_mut()
-            .filter(|p| p.field.get(1).is_some_and(|f| f == "actionPlanId"))
-        {
-            problem.field.truncate(2);
-        }
-    }
+    let plan = fields.action_plan.flatten();
+    check_one::<action_plan::Entity>(
+        db,
+        action_plan::Column::Id,
+        plan,
+        "actionPlanId",
+        "action plan",
+        &mut problems,
+    )
+    .await?;
     let plan = fields.action_plan.unwrap_or(current.and_then(|c| c.action_plan_id));
     let number = fields.number.unwrap_or(current.and_then(|c| c.number));
     if let Some(number) = number {

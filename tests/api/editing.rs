@@ -737,6 +737,14 @@ async fn consultations_are_run_by_their_organisers(test_db: TestDb) {
         "{answer}"
     );
 
+    // An organiser that does not exist: the path names the field, without an index.
+    let nobody = kartla::service::id::encode(kartla::service::id::NodeType::Organisation, uuid::Uuid::new_v4());
+    let orphan = json!({ "input": { "title": [{ "lang": "en", "text": "Orphan" }], "organiserId": nobody } });
+    let answer = as_token(&app, Some(&c.admin), OPEN, orphan).await;
+    let error = &answer["data"]["openConsultation"]["userErrors"][0];
+    assert_eq!(error["field"], json!(["input", "organiserId"]), "{answer}");
+    assert_eq!(error["code"], "NOT_FOUND");
+
     // A closed consultation takes no input.
     let closed = json!({ "input": { "title": [{ "lang": "en", "text": "Closed" }], "organiserId": c.ks,
         "closesOn": "2020-01-01" } });
