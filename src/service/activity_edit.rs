@@ -244,33 +244,34 @@ pub async fn update(
         changes.field("position", before.position, position);
         model.position = Set(position);
     }
-    let dates = [
-        (
-            "plannedStart",
-            fields.planned_start,
-            before.planned_start,
-            &mut model.planned_start,
-        ),
-        (
-            "plannedEnd",
-            fields.planned_end,
-            before.planned_end,
-            &mut model.planned_end,
-        ),
-        (
-            "actualStart",
-            fields.actual_start,
-            before.actual_start,
-            &mut model.actual_start,
-        ),
-        ("actualEnd", fields.actual_end, before.actual_end, &mut model.actual_end),
-    ];
-    for (name, given, was, column) in dates {
-        if let Some(day) = given {
-            changes.field(name, was.map(|d| d.to_string()), day.map(|d| d.to_string()));
-            *column = Set(day);
-        }
-    }
+    edit::set_day(
+        &mut changes,
+        "plannedStart",
+        fields.planned_start,
+        before.planned_start,
+        &mut model.planned_start,
+    );
+    edit::set_day(
+        &mut changes,
+        "plannedEnd",
+        fields.planned_end,
+        before.planned_end,
+        &mut model.planned_end,
+    );
+    edit::set_day(
+        &mut changes,
+        "actualStart",
+        fields.actual_start,
+        before.actual_start,
+        &mut model.actual_start,
+    );
+    edit::set_day(
+        &mut changes,
+        "actualEnd",
+        fields.actual_end,
+        before.actual_end,
+        &mut model.actual_end,
+    );
     let texts = [
         ("title", fields.title.as_ref()),
         ("description", fields.description.as_ref()),

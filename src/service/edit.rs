@@ -254,3 +254,17 @@ where
     }));
     Ok(())
 }
+
+/// Sets a date column when the change gives it (`Some(None)` clears it), noting the change.
+pub fn set_day(
+    changes: &mut Changes,
+    field: &str,
+    given: Option<Option<NaiveDate>>,
+    was: Option<NaiveDate>,
+    column: &mut sea_orm::ActiveValue<Option<NaiveDate>>,
+) {
+    if let Some(day) = given {
+        changes.field(field, was.map(|d| d.to_string()), day.map(|d| d.to_string()));
+        *column = Set(day);
+    }
+}

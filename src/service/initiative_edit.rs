@@ -266,33 +266,34 @@ fn apply(
         changes.field("number", before.number, number);
         model.number = Set(number);
     }
-    let dates = [
-        (
-            "plannedStart",
-            fields.planned_start,
-            before.planned_start,
-            &mut model.planned_start,
-        ),
-        (
-            "plannedEnd",
-            fields.planned_end,
-            before.planned_end,
-            &mut model.planned_end,
-        ),
-        (
-            "actualStart",
-            fields.actual_start,
-            before.actual_start,
-            &mut model.actual_start,
-        ),
-        ("actualEnd", fields.actual_end, before.actual_end, &mut model.actual_end),
-    ];
-    for (name, given, was, column) in dates {
-        if let Some(day) = given {
-            changes.field(name, was.map(|d| d.to_string()), day.map(|d| d.to_string()));
-            *column = Set(day);
-        }
-    }
+    edit::set_day(
+        changes,
+        "plannedStart",
+        fields.planned_start,
+        before.planned_start,
+        &mut model.planned_start,
+    );
+    edit::set_day(
+        changes,
+        "plannedEnd",
+        fields.planned_end,
+        before.planned_end,
+        &mut model.planned_end,
+    );
+    edit::set_day(
+        changes,
+        "actualStart",
+        fields.actual_start,
+        before.actual_start,
+        &mut model.actual_start,
+    );
+    edit::set_day(
+        changes,
+        "actualEnd",
+        fields.actual_end,
+        before.actual_end,
+        &mut model.actual_end,
+    );
 }
 
 /// Creates an initiative.
