@@ -17,6 +17,7 @@ mod m20261123_000008_create_source_and_contact;
 mod m20261123_000009_create_api_token;
 mod m20261123_000010_create_audit_entry;
 mod m20261123_000011_add_archived_at;
+mod m20261123_000012_create_change_feed;
 pub mod table;
 
 /// The ordered list of Kartla's migrations.
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_create_api_token::Migration),
             Box::new(m20261123_000010_create_audit_entry::Migration),
             Box::new(m20261123_000011_add_archived_at::Migration),
+            Box::new(m20261123_000012_create_change_feed::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod action_plan_owner;
 pub mod activity;
 pub mod api_token;
 pub mod audit_entry;
+pub mod change_event;
 pub mod consultation;
 pub mod consultation_event;
 pub mod consultation_question;

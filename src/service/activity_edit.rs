@@ -18,7 +18,9 @@ use uuid::Uuid;
 use crate::entity::enums::{AccessRole, ParticipationStatus, Role, Status};
 use crate::entity::{activity, initiative, organisation, participation};
 use crate::error::Error;
+use crate::service::change_feed::{self, Change, Operation};
 use crate::service::edit::{self, Changes, Outcome, Problem, check_exist, check_period};
+use crate::service::id::NodeType;
 use crate::service::initiative_status::allowed;
 use crate::service::permission::{self, Actor};
 use crate::service::responsibility_proposal::{self, Target};
@@ -158,10 +160,12 @@ pub async fn create(
         ("description", fields.description.as_ref()),
     ];
     edit::write_texts(&txn, TextOwner::Activity, id, &texts, &mut changes).await?;
-    let held = responsibility_proposal::insert_roles(&txn, actor, Target::Activity(id), &roles, now).await?;
+    let (held, roles) = responsibility_proposal::insert_roles(&txn, actor, Target::Activity(id), &roles, now).await?;
     changes.field("responsibilities", Value::Null, held);
     edit::audit(&txn, actor, now, "CREATE_ACTIVITY", "Activity", id, changes).await?;
-    txn.commit().await?;
+    let mut feed = vec![Change::new(Operation::Create, NodeType::Activity, id)];
+    feed.extend(roles);
+    change_feed::commit(txn, now, &feed).await?;
     Ok(Ok(model))
 }
 
@@ -213,7 +217,8 @@ async fn finish(
         .one(&txn)
         .await?
         .ok_or_else(|| Error::Internal("the activity vanished inside its own transaction".into()))?;
-    txn.commit().await?;
+    let change = Change::new(Operation::from_audit(operation), NodeType::Activity, before.id);
+    change_feed::commit(txn, now, &[change]).await?;
     Ok(Ok(after))
 }
 
@@ -421,7 +426,12 @@ pub async fn set_participation(
             changes,
         )
         .await?;
-        txn.commit().await?;
+        change_feed::commit(
+            txn,
+            now,
+            &[Change::new(Operation::Create, NodeType::Participation, model.id)],
+        )
+        .await?;
         return Ok(Ok(model));
     };
     if change.expected_version != Some(before.version) {
@@ -458,6 +468,11 @@ pub async fn set_participation(
         .one(&txn)
         .await?
         .ok_or_else(|| Error::Internal("the participation vanished inside its own transaction".into()))?;
-    txn.commit().await?;
+    change_feed::commit(
+        txn,
+        now,
+        &[Change::new(Operation::Update, NodeType::Participation, before.id)],
+    )
+    .await?;
     Ok(Ok(after))
 }

@@ -18,7 +18,9 @@ use crate::entity::{
     action_plan, consultation, consultation_event, consultation_question, organisation, strategy, submission,
 };
 use crate::error::Error;
+use crate::service::change_feed::{self, Change, Operation};
 use crate::service::edit::{self, Changes, Outcome, Problem, check_one, check_period, check_url};
+use crate::service::id::NodeType;
 use crate::service::permission::Actor;
 use crate::service::text::{Localized, TextOwner};
 
@@ -182,7 +184,12 @@ pub async fn open(db: &DatabaseConnection, actor: &Actor, new: NewConsultation) 
         .await?;
     }
     edit::audit(&txn, actor, now, "OPEN_CONSULTATION", "Consultation", model.id, changes).await?;
-    txn.commit().await?;
+    change_feed::commit(
+        txn,
+        now,
+        &[Change::new(Operation::Create, NodeType::Consultation, model.id)],
+    )
+    .await?;
     Ok(Ok(model))
 }
 
@@ -263,7 +270,12 @@ pub async fn add_event(db: &DatabaseConnection, actor: &Actor, new: NewEvent) ->
         changes,
     )
     .await?;
-    txn.commit().await?;
+    change_feed::commit(
+        txn,
+        now,
+        &[Change::new(Operation::Update, NodeType::Consultation, new.consultation)],
+    )
+    .await?;
     Ok(Ok(model))
 }
 
@@ -371,6 +383,11 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewSubmission) 
         changes,
     )
     .await?;
-    txn.commit().await?;
+    change_feed::commit(
+        txn,
+        now,
+        &[Change::new(Operation::Update, NodeType::Consultation, new.consultation)],
+    )
+    .await?;
     Ok(Ok(model))
 }

@@ -20,7 +20,9 @@ use crate::entity::{
     action_plan, goal, initiative, initiative_goal, initiative_school_level, initiative_theme, organisation, theme,
 };
 use crate::error::Error;
+use crate::service::change_feed::{self, Change, Operation};
 use crate::service::edit::{self, Changes, Outcome, Problem, check_exist, check_one, check_period, dedup};
+use crate::service::id::NodeType;
 use crate::service::permission::{self, Actor};
 use crate::service::responsibility_proposal::{self, Target};
 use crate::service::text::{self, Localized, TextOwner};
@@ -370,7 +372,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewInitiative) 
         }
     }
     write_links(&txn, id, fields, themes.as_deref()).await?;
-    let held =
+    let (held, roles) =
         responsibility_proposal::insert_roles(&txn, actor, Target::Initiative(id), &new.responsibilities, now).await?;
     let mut changes = Changes::default();
     changes
@@ -401,7 +403,9 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewInitiative) 
         )
         .field("responsibilities", Value::Null, held);
     edit::audit(&txn, actor, now, "CREATE_INITIATIVE", "Initiative", id, changes).await?;
-    txn.commit().await?;
+    let mut feed = vec![Change::new(Operation::Create, NodeType::Initiative, id)];
+    feed.extend(roles);
+    change_feed::commit(txn, now, &feed).await?;
     Ok(Ok(model))
 }
 
@@ -456,7 +460,8 @@ async fn finish(
         .one(&txn)
         .await?
         .ok_or_else(|| Error::Internal("the initiative vanished inside its own transaction".into()))?;
-    txn.commit().await?;
+    let change = Change::new(Operation::from_audit(operation), NodeType::Initiative, before.id);
+    change_feed::commit(txn, now, &[change]).await?;
     Ok(Ok(after))
 }
 

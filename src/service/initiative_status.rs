@@ -15,6 +15,8 @@ use uuid::Uuid;
 use crate::entity::enums::Status;
 use crate::entity::{audit_entry, initiative, status_update};
 use crate::error::Error;
+use crate::service::change_feed::{self, Change, Operation};
+use crate::service::id::NodeType;
 use crate::service::permission::Actor;
 use crate::service::text::{self, TextOwner, Texts};
 
@@ -140,6 +142,11 @@ pub async fn set_status(
         .one(&txn)
         .await?
         .ok_or_else(|| Error::Internal("the initiative vanished inside its own transaction".into()))?;
-    txn.commit().await?;
+    change_feed::commit(
+        txn,
+        now,
+        &[Change::new(Operation::Update, NodeType::Initiative, change.initiative)],
+    )
+    .await?;
     Ok(Ok((after, update)))
 }

@@ -17,7 +17,9 @@ use uuid::Uuid;
 use crate::entity::enums::{IdentifierScheme, OrganisationKind};
 use crate::entity::{organisation, organisation_identifier, theme};
 use crate::error::Error;
+use crate::service::change_feed::{self, Change, Operation};
 use crate::service::edit::{self, Changes, Outcome, Problem, check_period, check_url};
+use crate::service::id::NodeType;
 use crate::service::permission::Actor;
 use crate::service::text::{Localized, TextOwner};
 
@@ -232,7 +234,7 @@ pub async fn create(
     )
     .await?;
     edit::audit(&txn, actor, now, "CREATE_ORGANISATION", "Organisation", id, changes).await?;
-    txn.commit().await?;
+    change_feed::commit(txn, now, &[Change::new(Operation::Create, NodeType::Organisation, id)]).await?;
     Ok(Ok(model))
 }
 
@@ -298,7 +300,7 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or_else(|| Error::Internal("the organisation vanished inside its own transaction".into()))?;
-    txn.commit().await?;
+    change_feed::commit(txn, now, &[Change::new(Operation::Update, NodeType::Organisation, id)]).await?;
     Ok(Ok(after))
 }
 
@@ -405,6 +407,7 @@ pub async fn save_theme(
         .one(&txn)
         .await?
         .ok_or_else(|| Error::Internal("the theme vanished inside its own transaction".into()))?;
-    txn.commit().await?;
+    let change = Change::new(Operation::from_audit(operation), NodeType::Theme, id);
+    change_feed::commit(txn, now, &[change]).await?;
     Ok(Ok(after))
 }

@@ -10,6 +10,8 @@ use uuid::Uuid;
 use crate::entity::enums::{AccessRole, DecisionState};
 use crate::entity::{audit_entry, responsibility};
 use crate::error::Error;
+use crate::service::change_feed::{self, Change, Operation};
+use crate::service::id::NodeType;
 use crate::service::permission::Actor;
 
 /// Why a decision was not recorded; each becomes a user error.
@@ -106,6 +108,11 @@ pub async fn decide(
         .one(&txn)
         .await?
         .ok_or_else(|| Error::Internal("the responsibility vanished inside its own transaction".into()))?;
-    txn.commit().await?;
+    change_feed::commit(
+        txn,
+        now,
+        &[Change::new(Operation::Update, NodeType::Responsibility, id)],
+    )
+    .await?;
     Ok(Ok(after))
 }

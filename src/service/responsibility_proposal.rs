@@ -13,7 +13,9 @@ use uuid::Uuid;
 use crate::entity::enums::{DecisionState, Role};
 use crate::entity::{activity, initiative, organisation, responsibility};
 use crate::error::Error;
+use crate::service::change_feed::{self, Change, Operation};
 use crate::service::edit::{self, Changes, Outcome, Problem};
+use crate::service::id::NodeType;
 use crate::service::permission::{self, Actor};
 
 /// A role proposed on an initiative or (exclusive) an activity.
@@ -129,7 +131,12 @@ pub async fn propose(db: &DatabaseConnection, actor: &Actor, proposal: Proposal)
         changes,
     )
     .await?;
-    txn.commit().await?;
+    change_feed::commit(
+        txn,
+        now,
+        &[Change::new(Operation::Create, NodeType::Responsibility, model.id)],
+    )
+    .await?;
     Ok(Ok(model))
 }
 
@@ -143,19 +150,19 @@ pub enum Target {
 }
 
 /// Writes the roles of a record just created: ACCEPTED for the actor's own organisation, PROPOSED for
-/// every other. Answers them as JSON for the audit entry.
+/// every other. Answers them as JSON for the audit entry, and as changes for the feed.
 pub async fn insert_roles(
     db: &impl sea_orm::ConnectionTrait,
     actor: &Actor,
     target: Target,
     roles: &[(Uuid, Role)],
     now: chrono::DateTime<Utc>,
-) -> Result<Value, sea_orm::DbErr> {
+) -> Result<(Value, Vec<Change>), sea_orm::DbErr> {
     let (initiative, activity) = match target {
         Target::Initiative(id) => (Some(id), None),
         Target::Activity(id) => (None, Some(id)),
     };
-    let mut held = Vec::new();
+    let (mut held, mut created) = (Vec::new(), Vec::new());
     for (organisation, role) in edit::dedup(roles.to_vec()) {
         let own = Some(organisation) == actor.organisation;
         let decision = if own {
@@ -163,8 +170,9 @@ pub async fn insert_roles(
         } else {
             DecisionState::Proposed
         };
+        let id = Uuid::new_v4();
         responsibility::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(id),
             organisation_id: Set(organisation),
             initiative_id: Set(initiative),
             activity_id: Set(activity),
@@ -178,6 +186,7 @@ pub async fn insert_roles(
         .insert(db)
         .await?;
         held.push(serde_json::json!({ "organisation": organisation, "role": role.to_value() }));
+        created.push(Change::new(Operation::Create, NodeType::Responsibility, id));
     }
-    Ok(Value::Array(held))
+    Ok((Value::Array(held), created))
 }

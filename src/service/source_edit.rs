@@ -16,6 +16,7 @@ use crate::entity::{
     action_plan, activity, consultation, contact, initiative, organisation, source, source_link, strategy,
 };
 use crate::error::Error;
+use crate::service::change_feed::{self, Change, Operation};
 use crate::service::edit::{self, Changes, Outcome, Problem, check_url};
 use crate::service::id::NodeType;
 use crate::service::permission::{self, Actor};
@@ -181,7 +182,7 @@ pub async fn add_source(
         changes,
     )
     .await?;
-    txn.commit().await?;
+    change_feed::commit(txn, now, &[Change::new(Operation::Update, target.node_type, target.id)]).await?;
     Ok(Ok(model))
 }
 
@@ -285,6 +286,6 @@ pub async fn add_contact(
         changes,
     )
     .await?;
-    txn.commit().await?;
+    change_feed::commit(txn, now, &[Change::new(Operation::Update, target.node_type, target.id)]).await?;
     Ok(Ok(model))
 }

@@ -15,7 +15,9 @@ use uuid::Uuid;
 
 use crate::entity::{action_plan, action_plan_owner, focus_area, goal, organisation, strategy, strategy_owner};
 use crate::error::Error;
+use crate::service::change_feed::{self, Change, Operation};
 use crate::service::edit::{self, Changes, Outcome, Problem, check_exist};
+use crate::service::id::NodeType;
 use crate::service::permission::Actor;
 use crate::service::text::{Localized, TextOwner};
 
@@ -188,9 +190,9 @@ pub async fn save_frame(
     fields: FrameFields,
 ) -> Outcome<Uuid> {
     edit::require_admin(actor, "change strategies and action plans")?;
-    let (owner, name_field, record_type, what) = match frame {
-        Frame::Strategy => (TextOwner::Strategy, "name", "Strategy", "strategy"),
-        Frame::ActionPlan => (TextOwner::ActionPlan, "title", "ActionPlan", "action plan"),
+    let (owner, name_field, node_type, what) = match frame {
+        Frame::Strategy => (TextOwner::Strategy, "name", NodeType::Strategy, "strategy"),
+        Frame::ActionPlan => (TextOwner::ActionPlan, "title", NodeType::ActionPlan, "action plan"),
     };
     let txn = crate::db::begin_write(db).await?;
     // The record now, as (version, country, start year, end year, date, strategy).
@@ -318,8 +320,9 @@ pub async fn save_frame(
         (Frame::ActionPlan, None) => "CREATE_ACTION_PLAN",
         (Frame::ActionPlan, Some(_)) => "UPDATE_ACTION_PLAN",
     };
-    edit::audit(&txn, actor, now, operation, record_type, id, changes).await?;
-    txn.commit().await?;
+    edit::audit(&txn, actor, now, operation, node_type.name(), id, changes).await?;
+    let change = Change::new(Operation::from_audit(operation), node_type, id);
+    change_feed::commit(txn, now, &[change]).await?;
     Ok(Ok(id))
 }
 
@@ -359,9 +362,15 @@ pub async fn save_part(
     fields: PartFields,
 ) -> Outcome<Uuid> {
     edit::require_admin(actor, "change focus areas and goals")?;
-    let (owner, title_field, record_type, what, parent_field) = match part {
-        Part::FocusArea => (TextOwner::FocusArea, "name", "FocusArea", "focus area", "strategyId"),
-        Part::Goal => (TextOwner::Goal, "title", "Goal", "goal", "focusAreaId"),
+    let (owner, title_field, node_type, what, parent_field) = match part {
+        Part::FocusArea => (
+            TextOwner::FocusArea,
+            "name",
+            NodeType::FocusArea,
+            "focus area",
+            "strategyId",
+        ),
+        Part::Goal => (TextOwner::Goal, "title", NodeType::Goal, "goal", "focusAreaId"),
     };
     let txn = crate::db::begin_write(db).await?;
     // The record now, as (version, parent, position, code).
@@ -505,7 +514,8 @@ pub async fn save_part(
         (Part::Goal, None) => "CREATE_GOAL",
         (Part::Goal, Some(_)) => "UPDATE_GOAL",
     };
-    edit::audit(&txn, actor, now, operation, record_type, id, changes).await?;
-    txn.commit().await?;
+    edit::audit(&txn, actor, now, operation, node_type.name(), id, changes).await?;
+    let change = Change::new(Operation::from_audit(operation), node_type, id);
+    change_feed::commit(txn, now, &[change]).await?;
     Ok(Ok(id))
 }

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::tables::{TABLES, check_row, write};
 use super::{FORMAT, FORMAT_VERSION};
 use crate::error::Error;
+use crate::service::change_feed::{self, snapshot};
 use crate::service::language::is_language_tag;
 use crate::service::text::{self, TextOwner, Texts};
 
@@ -202,6 +203,7 @@ pub async fn import(db: &DatabaseConnection, file: &Value, progress: &ProgressBa
             .sum::<usize>();
     progress.set_length(total as u64);
     let txn = crate::db::begin_write(db).await?;
+    let before = snapshot::take(&txn).await?;
     for table in TABLES {
         let rows = rows_of("records", table);
         if *table == "organisation" {
@@ -216,7 +218,8 @@ pub async fn import(db: &DatabaseConnection, file: &Value, progress: &ProgressBa
         write_texts(&txn, owner, rows).await?;
         progress.inc(rows.len() as u64);
     }
-    txn.commit().await?;
+    let after = snapshot::take(&txn).await?;
+    change_feed::commit(txn, chrono::Utc::now(), &snapshot::changes(&before, &after)).await?;
     progress.finish();
     Ok(total as u64)
 }

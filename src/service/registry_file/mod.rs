@@ -19,6 +19,7 @@ mod tables;
 
 pub use export::{Personal, export, write_csv};
 pub use import::{ImportProblem, import, validate};
+pub use tables::TABLES;
 
 /// The format marker at the top of the file.
 pub const FORMAT: &str = "kartla-registry";

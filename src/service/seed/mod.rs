@@ -14,8 +14,11 @@ mod reference;
 use std::fmt;
 use std::path::Path;
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
+
+use self::plan::Plan;
+use crate::service::change_feed::{self, snapshot};
 
 pub use demo::DemoFiles;
 pub use reference::ReferenceFiles;
@@ -94,10 +97,7 @@ impl fmt::Display for SeedReport {
 /// Seeds the reference data from `files`, all or nothing.
 pub async fn reference(db: &DatabaseConnection, files: &ReferenceFiles) -> Result<SeedReport, SeedError> {
     let plan = reference::plan(files)?;
-    let txn = db.begin().await?;
-    let report = plan.write(&txn).await?;
-    txn.commit().await?;
-    Ok(report)
+    write(db, plan).await
 }
 
 /// Seeds the demo data from `files`, all or nothing. The demo data names municipalities only through the
@@ -109,9 +109,16 @@ pub async fn demo(
 ) -> Result<SeedReport, SeedError> {
     let mut plan = reference::plan(reference_files)?;
     plan.extend(demo::plan(files)?);
-    let txn = db.begin().await?;
+    write(db, plan).await
+}
+
+/// Writes `plan` in one transaction, with a change event for every record it adds.
+async fn write(db: &DatabaseConnection, plan: Plan) -> Result<SeedReport, SeedError> {
+    let txn = crate::db::begin_write(db).await?;
+    let before = snapshot::take(&txn).await?;
     let report = plan.write(&txn).await?;
-    txn.commit().await?;
+    let after = snapshot::take(&txn).await?;
+    change_feed::commit(txn, chrono::Utc::now(), &snapshot::changes(&before, &after)).await?;
     Ok(report)
 }
 
