@@ -34,7 +34,13 @@ pub struct Config {
     pub initial_seed: InitialSeed,
     /// Languages tried, in order, after the request's own preferences.
     pub fallback_languages: Vec<String>,
+    /// How many changes a subscriber may fall behind the feed's head before it is told to catch up with
+    /// the `changes` query.
+    pub subscription_max_lag: i64,
 }
+
+/// The default of [`Config::subscription_max_lag`].
+pub const DEFAULT_SUBSCRIPTION_MAX_LAG: i64 = 10_000;
 
 impl Config {
     /// A configuration for `database_url` with every other setting at its default.
@@ -49,6 +55,7 @@ impl Config {
                 .iter()
                 .map(|lang| (*lang).to_owned())
                 .collect(),
+            subscription_max_lag: DEFAULT_SUBSCRIPTION_MAX_LAG,
         }
     }
 }

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use crate::config::{Config, InitialSeed};
 use crate::db::{self, ConnectError};
 use crate::entity::organisation;
+use crate::service::change_feed::FeedHead;
 use crate::service::seed::{self, DemoFiles, ReferenceFiles, SeedError};
 use crate::{graphql, http};
 
@@ -78,10 +79,17 @@ impl Application {
     }
 }
 
-/// The router for a prepared database.
+/// The router for a prepared database, and the watcher of its change feed (which must be made inside a
+/// tokio runtime).
 pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
-    let schema = graphql::build_schema(db.clone(), config.fallback_languages.clone());
-    http::router(http::AppState { schema, db })
+    let feed = FeedHead::start(db.clone());
+    let schema = graphql::build_schema(
+        db.clone(),
+        config.fallback_languages.clone(),
+        feed.clone(),
+        config.subscription_max_lag,
+    );
+    http::router(http::AppState { schema, db, feed })
 }
 
 /// Connects and applies pending migrations. A registry without a single organisation is new and gets the

@@ -13,7 +13,8 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
 use crate::config::{
-    Config, DEFAULT_DATABASE_URL, DEFAULT_FALLBACK_LANGUAGES, DEFAULT_LISTEN, InitialSeed, redacted_url,
+    Config, DEFAULT_DATABASE_URL, DEFAULT_FALLBACK_LANGUAGES, DEFAULT_LISTEN, DEFAULT_SUBSCRIPTION_MAX_LAG,
+    InitialSeed, redacted_url,
 };
 use crate::service::seed::{self, DemoFiles, ReferenceFiles};
 use crate::startup::Application;
@@ -89,6 +90,11 @@ struct ServeArgs {
     /// Languages tried, in order, when a request names none the text has (comma-separated BCP 47 tags).
     #[arg(long, env = "KARTLA_FALLBACK_LANGUAGES", value_delimiter = ',', default_values_t = DEFAULT_FALLBACK_LANGUAGES.map(String::from))]
     fallback_languages: Vec<String>,
+    /// How many changes a subscriber may fall behind the change feed before it is told to catch up with
+    /// the `changes` query (at least 1).
+    #[arg(long, env = "KARTLA_SUBSCRIPTION_MAX_LAG", default_value_t = DEFAULT_SUBSCRIPTION_MAX_LAG,
+          value_parser = clap::value_parser!(i64).range(1..))]
+    subscription_max_lag: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,11 +197,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         listen: args.listen,
         initial_seed: args.initial_seed,
         fallback_languages: args.fallback_languages,
+        subscription_max_lag: args.subscription_max_lag,
     };
     let app = Application::build(&config).await?;
     let address = app.address();
     tracing::info!(database = %redacted_url(&config.database_url), "Kartla is ready");
     tracing::info!("GraphiQL: http://{address}/   GraphQL endpoint: POST http://{address}/graphql");
+    tracing::info!("Subscriptions: ws://{address}/graphql (graphql-transport-ws or graphql-ws)");
     app.run_until_stopped().await?;
     Ok(())
 }

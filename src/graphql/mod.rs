@@ -3,6 +3,7 @@
 pub mod action_plan;
 pub mod activity;
 pub mod bookkeeping;
+pub mod change;
 pub mod connection;
 pub mod consultation;
 pub mod coverage;
@@ -27,28 +28,36 @@ pub mod theme;
 pub mod user_error;
 pub mod viewer;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
+use self::change::{MaxLag, Subscription};
 use self::mutation::Mutation;
 use self::query::Query;
 use self::text::FallbackLanguages;
+use crate::service::change_feed::FeedHead;
 
 /// Kartla's schema.
-pub type KartlaSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type KartlaSchema = Schema<Query, Mutation, Subscription>;
 
-/// Builds the schema with what resolvers take from the context: the database and the fallback
-/// languages. The DataLoader is made per request ([`loader::Loader`]).
-pub fn build_schema(db: DatabaseConnection, fallback_languages: Vec<String>) -> KartlaSchema {
-    Schema::build(Query, Mutation::default(), EmptySubscription)
+/// Builds the schema with what resolvers take from the context: the database, the fallback languages, and
+/// for subscriptions the feed's head and how far behind it a subscriber may be. The DataLoader is made
+/// per request ([`loader::Loader`]).
+pub fn build_schema(
+    db: DatabaseConnection,
+    fallback_languages: Vec<String>,
+    feed: FeedHead,
+    max_lag: i64,
+) -> KartlaSchema {
+    Schema::build(Query, Mutation::default(), Subscription)
         .data(db)
         .data(FallbackLanguages(fallback_languages))
+        .data(feed)
+        .data(MaxLag(max_lag))
         .finish()
 }
 
 /// The schema in SDL, as checked in as `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, Mutation::default(), EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(Query, Mutation::default(), Subscription).finish().sdl()
 }

@@ -60,6 +60,30 @@ impl Query {
         super::history::audit_log(ctx, request, filter).await
     }
 
+    /// The change feed: every committed change to a record, oldest first, each with its position. Store
+    /// the last `endCursor` (or `position`) and ask again with `after` to get every later change exactly
+    /// once, in commit order; `last` without `before` gives the latest changes.
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n events (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the events after this position (an event's `position` or a cursor).")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "Returns the last n events (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the events before this position.")] before: Option<String>,
+        #[graphql(desc = "Which events to list.")] filter: Option<super::change::ChangeFilter>,
+    ) -> async_graphql::Result<super::change::ChangeEventConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        super::change::changes(ctx, request, filter).await
+    }
+
     /// Who is asking: anonymous, or the API token's name, role and organisation.
     async fn viewer(&self, ctx: &Context<'_>) -> ViewerInfo {
         ViewerInfo(ctx.data_opt::<Viewer>().cloned().unwrap_or_default())

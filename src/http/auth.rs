@@ -22,15 +22,21 @@ pub async fn viewer(db: &DatabaseConnection, headers: &HeaderMap) -> Result<View
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Viewer::Anonymous);
     };
-    let secret = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+    let value = value.to_str().map_err(|_| BAD_HEADER)?;
+    viewer_of(db, value).await
+}
+
+/// What a malformed `Authorization` value is told.
+const BAD_HEADER: Refusal = Refusal::Unauthenticated("The Authorization header must be `Bearer <token>`");
+
+/// The viewer of an `Authorization` value, `Bearer <token>`.
+pub async fn viewer_of(db: &DatabaseConnection, authorization: &str) -> Result<Viewer, Refusal> {
+    let secret = authorization
+        .strip_prefix("Bearer ")
+        .or_else(|| authorization.strip_prefix("bearer "))
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .ok_or(Refusal::Unauthenticated(
-            "The Authorization header must be `Bearer <token>`",
-        ))?;
+        .ok_or(BAD_HEADER)?;
     match token::authenticate(db, secret).await {
         Ok(Some(t)) => Ok(Viewer::Token {
             name: t.name,

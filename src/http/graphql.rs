@@ -115,6 +115,9 @@ async fn execute(state: &AppState, headers: &HeaderMap, answer: Answer, request:
     let query = request.query.clone();
     let operation_name = request.operation_name.clone();
     let mut response = turns.drive(state.schema.execute(request)).await;
+    if is_mutation(&query, operation_name.as_deref()) {
+        state.feed.poke();
+    }
     super::field_order::reorder(&query, operation_name.as_deref(), &mut response.data);
     // A request error (parse, validation, variables) leaves no data and no error with a path.
     let request_failed = response.data == async_graphql::Value::Null
@@ -191,12 +194,16 @@ pub struct GetParams {
 }
 
 /// `GET /graphql?query=...`: queries only; a mutation is refused with 405. A browser without a query gets
-/// GraphiQL.
+/// GraphiQL; a WebSocket upgrade gets GraphQL over WebSocket.
 pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
+    upgrade: Option<super::subscription::Upgrade>,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
+    if let Some(upgrade) = upgrade {
+        return super::subscription::accept(state, &headers, upgrade).await;
+    }
     let params = params.ok().map(|Query(params)| params);
     let has_query = params.as_ref().is_some_and(|p| p.query.is_some());
     if !has_query && wants_html(&headers) {
@@ -244,7 +251,7 @@ pub async fn get(
 }
 
 /// Whether the operation a GET would run is a mutation (or a subscription, which GET cannot serve either).
-fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
+pub(super) fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
     let Ok(document) = parse_query(query) else { return false };
     let operation = match (&document.operations, operation_name) {
         (DocumentOperations::Single(operation), _) => Some(&operation.node),

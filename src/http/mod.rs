@@ -1,11 +1,12 @@
-//! The HTTP surface: `/graphql` runs GraphQL (POST, and GET for queries), `GET /` serves the GraphiQL
-//! explorer.
+//! The HTTP surface: `/graphql` runs GraphQL (POST, GET for queries, WebSocket for subscriptions), `GET /`
+//! serves the GraphiQL explorer.
 
 mod auth;
 mod export;
 mod field_order;
 mod graphiql;
 mod graphql;
+mod subscription;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub schema: KartlaSchema,
     /// The connection pool.
     pub db: sea_orm::DatabaseConnection,
+    /// The change feed's head, poked after each mutation so subscribers hear of it at once.
+    pub feed: crate::service::change_feed::FeedHead,
 }
 
 /// The application's routes, sharing one state.

@@ -8,7 +8,8 @@ use uuid::Uuid;
 use crate::error::Error;
 
 /// The record types that have global IDs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[graphql(name = "RecordType")]
 pub enum NodeType {
     /// An organisation.
     Organisation,
@@ -30,7 +31,7 @@ pub enum NodeType {
     Consultation,
     /// A role an organisation holds on an initiative or an activity.
     Responsibility,
-    /// `Participation`
+    /// An organisation's participation in an activity.
     Participation,
 }
 

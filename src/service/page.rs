@@ -47,7 +47,8 @@ pub struct Page<M> {
     pub has_previous: bool,
 }
 
-fn size(name: &str, value: Option<i32>) -> Result<Option<u64>, Error> {
+/// Checks one of `first` and `last`: not negative, at most [`MAX_PAGE_SIZE`].
+pub fn size(name: &str, value: Option<i32>) -> Result<Option<u64>, Error> {
     match value {
         None => Ok(None),
         Some(n) if n < 0 => Err(Error::PageSize(format!("`{name}` must not be negative (got {n})"))),

@@ -164,12 +164,26 @@ pub struct TestApp {
 impl TestApp {
     /// Prepares the database as `serve` would (migrate; seed when empty) and builds the router.
     pub async fn spawn(test_db: &TestDb, seed: InitialSeed) -> TestApp {
-        let config = test_db.config(seed);
+        TestApp::spawn_with(test_db.config(seed)).await
+    }
+
+    /// [`TestApp::spawn`] with a configuration of the test's own.
+    pub async fn spawn_with(config: Config) -> TestApp {
         let db = kartla::startup::prepare_database(&config)
             .await
             .expect("the database is prepared");
         let router = kartla::startup::build_router(db.clone(), &config);
         TestApp { db, router }
+    }
+
+    /// Serves the router on a free local port, for clients that need a real socket (WebSocket); the
+    /// server runs until the test's runtime ends.
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let address = listener.local_addr().expect("an address");
+        let router = self.router.clone();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        address
     }
 
     /// Sends a raw HTTP request and returns the status and the body as JSON (or as a string value).

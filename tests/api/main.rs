@@ -4,6 +4,7 @@
 mod helpers;
 
 mod activities;
+mod change_feed;
 mod cli;
 mod consultations;
 mod coverage;
@@ -24,4 +25,6 @@ mod search;
 mod seed;
 mod statements;
 mod statistics;
+mod subscriptions;
 mod tokens;
+mod ws_client;

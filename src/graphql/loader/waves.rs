@@ -17,6 +17,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 
+use futures_util::Stream;
+
 use super::batch::lock;
 
 /// The waves of one request's batch queries.
@@ -95,32 +97,53 @@ pub struct Turns(pub(super) Arc<Waves>);
 impl Turns {
     /// Runs `request`, firing its loader's waves between polls.
     pub async fn drive<F: Future>(self, request: F) -> F::Output {
-        let waves = self.0;
         let mut request = pin!(request);
-        let mut noting: Option<(Arc<NotedWake>, Waker)> = None;
-        std::future::poll_fn(move |cx: &mut Context<'_>| {
-            let (noted, waker) = noting.get_or_insert_with(|| NotedWake::around(cx.waker()));
-            noted.follow(cx.waker());
-            noted.woken.store(false, Ordering::SeqCst);
-            let polled = Pin::as_mut(&mut request).poll(&mut Context::from_waker(waker));
-            if polled.is_ready() {
-                return polled;
+        let mut turn = Turn::new(self.0);
+        std::future::poll_fn(move |cx| turn.poll(cx, |cx| Pin::as_mut(&mut request).poll(cx))).await
+    }
+
+    /// Runs the stream of a subscription, firing its loader's waves between polls, for each event alike.
+    pub fn drive_stream<S: Stream>(self, stream: S) -> impl Stream<Item = S::Item> {
+        let mut stream = Box::pin(stream);
+        let mut turn = Turn::new(self.0);
+        futures_util::stream::poll_fn(move |cx| turn.poll(cx, |cx| stream.as_mut().poll_next(cx)))
+    }
+}
+
+/// The state of one driven request between polls.
+struct Turn {
+    waves: Arc<Waves>,
+    noting: Option<(Arc<NotedWake>, Waker)>,
+}
+
+impl Turn {
+    fn new(waves: Arc<Waves>) -> Self {
+        Turn { waves, noting: None }
+    }
+
+    /// Polls the request with a noting waker; when it is stuck on batches, fires the next wave.
+    fn poll<T>(&mut self, cx: &mut Context<'_>, request: impl FnOnce(&mut Context<'_>) -> Poll<T>) -> Poll<T> {
+        let waves = &self.waves;
+        let (noted, waker) = self.noting.get_or_insert_with(|| NotedWake::around(cx.waker()));
+        noted.follow(cx.waker());
+        noted.woken.store(false, Ordering::SeqCst);
+        let polled = request(&mut Context::from_waker(waker));
+        if polled.is_ready() {
+            return polled;
+        }
+        let can_move = noted.woken.load(Ordering::SeqCst);
+        let waiting = waves.waiting.load(Ordering::SeqCst) > 0;
+        let running = waves.running.load(Ordering::SeqCst) > 0;
+        if !can_move && waiting && !running {
+            // Between polls nothing else runs, so no batch opens while the wave moves to running.
+            let batches = waves.waiting.swap(0, Ordering::SeqCst);
+            waves.running.fetch_add(batches, Ordering::SeqCst);
+            waves.fired.fetch_add(1, Ordering::SeqCst);
+            for waker in std::mem::take(&mut *lock(&waves.fire)) {
+                waker.wake();
             }
-            let can_move = noted.woken.load(Ordering::SeqCst);
-            let waiting = waves.waiting.load(Ordering::SeqCst) > 0;
-            let running = waves.running.load(Ordering::SeqCst) > 0;
-            if !can_move && waiting && !running {
-                // Between polls nothing else runs, so no batch opens while the wave moves to running.
-                let batches = waves.waiting.swap(0, Ordering::SeqCst);
-                waves.running.fetch_add(batches, Ordering::SeqCst);
-                waves.fired.fetch_add(1, Ordering::SeqCst);
-                for waker in std::mem::take(&mut *lock(&waves.fire)) {
-                    waker.wake();
-                }
-            }
-            Poll::Pending
-        })
-        .await
+        }
+        Poll::Pending
     }
 }
 

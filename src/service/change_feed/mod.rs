@@ -4,6 +4,7 @@
 //! sees position n sees every position below it. That is what lets a client resume from the last position
 //! it saw and get every later change exactly once.
 
+mod follow;
 pub mod head;
 mod read;
 mod scope;
@@ -16,8 +17,9 @@ use uuid::Uuid;
 
 use crate::service::id::NodeType;
 
+pub use follow::{Stop, follow};
 pub use head::FeedHead;
-pub use read::{Filter, read};
+pub use read::{Filter, count_query, decode_cursor, page, read};
 
 /// The PostgreSQL channel on which every commit announces the feed's new head.
 pub const CHANNEL: &str = "kartla_changes";

@@ -1,10 +1,15 @@
 //! Reading the feed: the events after a position, oldest first, matching a filter.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+};
 use uuid::Uuid;
 
 use crate::entity::change_event::{self, Column};
+use crate::error::Error;
 use crate::service::id::NodeType;
+use crate::service::page::{DEFAULT_PAGE_SIZE, Page, PageRequest, size};
 
 /// Which events to read. All fields given apply.
 #[derive(Clone, Debug, Default)]
@@ -25,10 +30,76 @@ pub async fn read(
     limit: u64,
     filter: &Filter,
 ) -> Result<Vec<change_event::Model>, DbErr> {
-    let mut select = change_event::Entity::find().filter(Column::Position.gt(after));
+    let mut select = filtered(filter).filter(Column::Position.gt(after));
     if let Some(upto) = upto {
         select = select.filter(Column::Position.lte(upto));
     }
+    select.order_by_asc(Column::Position).limit(limit).all(db).await
+}
+
+/// A feed cursor: the position, as a decimal string, so a client can store it and resume with it after
+/// any restart of either side.
+pub fn decode_cursor(cursor: &str) -> Result<i64, Error> {
+    cursor.parse::<i64>().ok().filter(|p| *p >= 0).ok_or_else(|| {
+        Error::BadCursor(format!(
+            "{cursor:?} is not a position of the change feed; use an event's `position` or an `endCursor`"
+        ))
+    })
+}
+
+/// One page of the feed for the Relay arguments in `request`, oldest first: `first`/`after` read forward,
+/// `last`/`before` read back from the end (or from `before`).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    request: &PageRequest,
+    filter: &Filter,
+) -> Result<Page<change_event::Model>, Error> {
+    let first = size("first", request.first)?;
+    let last = size("last", request.last)?;
+    if first.is_some() && last.is_some() {
+        return Err(Error::BadInput("pass either `first` or `last`, not both".into()));
+    }
+    let after = request.after.as_deref().map(decode_cursor).transpose()?;
+    let before = request.before.as_deref().map(decode_cursor).transpose()?;
+    let backward = last.is_some() || (first.is_none() && before.is_some() && after.is_none());
+    let limit = first.or(last).unwrap_or(DEFAULT_PAGE_SIZE);
+    let mut select = filtered(filter);
+    if let Some(after) = after {
+        select = select.filter(Column::Position.gt(after));
+    }
+    if let Some(before) = before {
+        select = select.filter(Column::Position.lt(before));
+    }
+    let order = if backward { Order::Desc } else { Order::Asc };
+    let mut items = select
+        .order_by(Column::Position, order)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let more = items.len() as u64 > limit;
+    items.truncate(limit as usize);
+    if backward {
+        items.reverse();
+    }
+    Ok(Page {
+        items,
+        has_next: if backward { before.is_some() } else { more },
+        has_previous: if backward { more } else { after.is_some_and(|a| a > 0) },
+    })
+}
+
+/// The events after position `after` that match `filter`, as a query to count.
+pub fn count_query(after: Option<i64>, filter: &Filter) -> SelectStatement {
+    let mut select = filtered(filter);
+    if let Some(after) = after {
+        select = select.filter(Column::Position.gt(after));
+    }
+    select.into_query()
+}
+
+/// Every event that matches `filter`.
+fn filtered(filter: &Filter) -> Select<change_event::Entity> {
+    let mut select = change_event::Entity::find();
     if !filter.types.is_empty() {
         select = select.filter(Column::RecordType.is_in(filter.types.iter().map(|t| t.name())));
     }
@@ -38,5 +109,5 @@ pub async fn read(
     if let Some(initiative) = filter.initiative {
         select = select.filter(Column::InitiativeId.eq(initiative));
     }
-    select.order_by_asc(Column::Position).limit(limit).all(db).await
+    select
 }

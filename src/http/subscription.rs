@@ -1,0 +1,175 @@
+//! GraphQL over WebSocket at `/graphql`: subscriptions (and queries and mutations) with the
+//! graphql-transport-ws protocol or the older graphql-ws one, chosen by `Sec-WebSocket-Protocol`. The
+//! protocols themselves are async-graphql's; this module accepts the socket, signs the connection in
+//! (the token in the `connection_init` payload, or an `Authorization` header on the upgrade) and runs each
+//! operation with a loader of its own.
+//!
+//! A subscriber that reads slowly holds up only itself: its socket's send waits, so its events are not
+//! read from the database until it has taken the ones before.
+
+use std::sync::Arc;
+
+use async_graphql::http::{WebSocket as GraphqlSocket, WebSocketProtocols, WsMessage};
+use async_graphql::{Data, Executor, Request, Response};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response as HttpResponse};
+use futures_util::stream::BoxStream;
+use futures_util::{SinkExt, StreamExt, future};
+use sea_orm::DatabaseConnection;
+use serde_json::Value;
+
+use super::AppState;
+use super::auth::{self, Refusal};
+use crate::graphql::KartlaSchema;
+use crate::graphql::loader::Loader;
+use crate::graphql::viewer::Viewer;
+use crate::service::change_feed::FeedHead;
+use crate::service::language::LanguagePreferences;
+
+/// The subprotocols Kartla speaks, the current one first.
+const PROTOCOLS: [&str; 2] = ["graphql-transport-ws", "graphql-ws"];
+
+/// A WebSocket upgrade, when the request asks for one.
+pub struct Upgrade(pub WebSocketUpgrade);
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for Upgrade {
+    type Rejection = HttpResponse;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        let asks = parts
+            .headers
+            .get(header::UPGRADE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+        if !asks {
+            return Ok(None);
+        }
+        WebSocketUpgrade::from_request_parts(parts, state)
+            .await
+            .map(|upgrade| Some(Upgrade(upgrade)))
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+/// Accepts a WebSocket at `/graphql` in one of [`PROTOCOLS`]; a bad `Authorization` header on the upgrade
+/// is refused with 401 before the socket opens.
+pub async fn accept(state: AppState, headers: &HeaderMap, Upgrade(upgrade): Upgrade) -> HttpResponse {
+    let upgrade = upgrade.protocols(PROTOCOLS);
+    let Some(protocol) = upgrade
+        .selected_protocol()
+        .and_then(|p| p.to_str().ok())
+        .and_then(|p| p.parse::<WebSocketProtocols>().ok())
+    else {
+        let message = "GraphQL over WebSocket needs Sec-WebSocket-Protocol graphql-transport-ws (or graphql-ws)\n";
+        return (StatusCode::BAD_REQUEST, message).into_response();
+    };
+    let viewer = match auth::viewer(&state.db, headers).await {
+        Ok(viewer) => viewer,
+        Err(refusal) => return super::graphql::refused(super::graphql::Answer::Json, refusal),
+    };
+    let mut data = Data::default();
+    data.insert(viewer);
+    if let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+        data.insert(LanguagePreferences::from_accept_language(value));
+    }
+    upgrade.on_upgrade(move |socket| serve(socket, state, protocol, data))
+}
+
+/// Runs the protocol on `socket` until either side closes it.
+async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols, data: Data) {
+    let (mut sink, incoming) = socket.split();
+    let incoming = incoming
+        .take_while(|message| future::ready(matches!(message, Ok(m) if !matches!(m, Message::Close(_)))))
+        .filter_map(|message| {
+            future::ready(match message {
+                Ok(Message::Text(text)) => Some(text.as_bytes().to_vec()),
+                Ok(Message::Binary(bytes)) => Some(bytes.to_vec()),
+                _ => None,
+            })
+        });
+    let executor = Operations {
+        schema: state.schema.clone(),
+        db: state.db.clone(),
+        feed: state.feed.clone(),
+    };
+    let db = state.db.clone();
+    let mut outgoing = GraphqlSocket::new(executor, incoming, protocol)
+        .connection_data(data)
+        .on_connection_init(move |payload| sign_in(db, payload));
+    while let Some(message) = outgoing.next().await {
+        let message = match message {
+            WsMessage::Text(text) => Message::Text(text.into()),
+            WsMessage::Close(code, reason) => Message::Close(Some(CloseFrame {
+                code,
+                reason: reason.into(),
+            })),
+        };
+        if sink.send(message).await.is_err() {
+            break;
+        }
+    }
+}
+
+/// The connection's viewer from the `connection_init` payload: `{"Authorization": "Bearer <token>"}` (or
+/// `authorization`, or `{"token": "<token>"}`); without one the connection keeps the upgrade's viewer.
+async fn sign_in(db: DatabaseConnection, payload: Value) -> async_graphql::Result<Data> {
+    let mut data = Data::default();
+    let authorization = ["Authorization", "authorization"]
+        .into_iter()
+        .find_map(|key| payload.get(key).and_then(Value::as_str).map(str::to_owned))
+        .or_else(|| {
+            payload
+                .get("token")
+                .and_then(Value::as_str)
+                .map(|t| format!("Bearer {t}"))
+        });
+    if let Some(authorization) = authorization {
+        match auth::viewer_of(&db, &authorization).await {
+            Ok(viewer) => data.insert::<Viewer>(viewer),
+            Err(Refusal::Unauthenticated(message)) => return Err(async_graphql::Error::new(message)),
+            Err(Refusal::Unavailable) => return Err(async_graphql::Error::new("the tokens cannot be read now")),
+        }
+    }
+    Ok(data)
+}
+
+/// Runs each operation of a socket with a loader of its own, driven as HTTP requests are, and pokes the
+/// feed's watcher after a mutation.
+#[derive(Clone)]
+struct Operations {
+    schema: KartlaSchema,
+    db: DatabaseConnection,
+    feed: FeedHead,
+}
+
+impl Executor for Operations {
+    async fn execute(&self, request: Request) -> Response {
+        let (loader, turns) = Loader::new(self.db.clone());
+        turns.drive(self.schema.execute(request.data(loader))).await
+    }
+
+    fn execute_stream(&self, request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
+        let changes = super::graphql::is_mutation(&request.query, request.operation_name.as_deref());
+        let (loader, turns) = Loader::new(self.db.clone());
+        let request = request.data(loader);
+        let responses = match session_data {
+            Some(data) => self.schema.execute_stream_with_session_data(request, data),
+            None => self.schema.execute_stream(request),
+        };
+        let feed = self.feed.clone();
+        turns
+            .drive_stream(responses)
+            .chain(
+                futures_util::stream::once(async move {
+                    if changes {
+                        feed.poke();
+                    }
+                })
+                .filter_map(|()| future::ready(None)),
+            )
+            .boxed()
+    }
+}
