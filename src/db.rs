@@ -97,3 +97,64 @@ pub async fn begin_write(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::Da
     })
     .await
 }
+
+/// The lock that lets one starting instance at a time migrate and seed a server database, so several
+/// instances started together on one database neither run a migration twice nor seed twice. It lives on
+/// a connection of its own and ends with it.
+pub struct StartupLock(Option<StartupConnection>);
+
+enum StartupConnection {
+    Postgres(sea_orm::sqlx::PgConnection),
+    MySql(sea_orm::sqlx::MySqlConnection),
+}
+
+/// The key of the PostgreSQL advisory lock and the name of the MariaDB lock ("kartla" in ASCII).
+const STARTUP_LOCK_KEY: i64 = 0x6b61_7274_6c61;
+
+impl StartupLock {
+    /// Waits for the startup lock of the database at `url` (SQLite needs none: its writers take turns).
+    pub async fn acquire(url: &str) -> Result<StartupLock, ConnectError> {
+        use sea_orm::sqlx::Connection as _;
+        let shown = crate::config::redacted_url(url);
+        let fail = |error: sea_orm::sqlx::Error| {
+            ConnectError(format!("cannot take the startup lock on {shown}: {}", one_line(&error)))
+        };
+        let url = url.replacen("mariadb://", "mysql://", 1);
+        let connection = if url.starts_with("postgres") {
+            let mut connection = sea_orm::sqlx::PgConnection::connect(&url).await.map_err(fail)?;
+            sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(STARTUP_LOCK_KEY)
+                .execute(&mut connection)
+                .await
+                .map_err(fail)?;
+            StartupConnection::Postgres(connection)
+        } else if url.starts_with("mysql") {
+            let mut connection = sea_orm::sqlx::MySqlConnection::connect(&url).await.map_err(fail)?;
+            // GET_LOCK answers 0 when it timed out: another instance has been starting for ten minutes.
+            let got: Option<i64> = sea_orm::sqlx::query_scalar("SELECT GET_LOCK('kartla_startup', 600)")
+                .fetch_one(&mut connection)
+                .await
+                .map_err(fail)?;
+            if got != Some(1) {
+                return Err(ConnectError(format!(
+                    "another Kartla instance has held the startup lock on {shown} for ten minutes"
+                )));
+            }
+            StartupConnection::MySql(connection)
+        } else {
+            return Ok(StartupLock(None));
+        };
+        Ok(StartupLock(Some(connection)))
+    }
+
+    /// Lets the next instance start.
+    pub async fn release(self) {
+        use sea_orm::sqlx::Connection as _;
+        // Closing the connection ends the lock; a failure to close ends it too, when the server notices.
+        let _ = match self.0 {
+            Some(StartupConnection::Postgres(connection)) => connection.close().await,
+            Some(StartupConnection::MySql(connection)) => connection.close().await,
+            None => Ok(()),
+        };
+    }
+}

@@ -95,25 +95,34 @@ pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
 /// Connects and applies pending migrations. A registry without a single organisation is new and gets the
 /// configured initial seed; since seeding is all-or-nothing, a start interrupted while seeding seeds again
 /// on the next start.
+///
+/// Instances started together on one server database take turns here ([`db::StartupLock`]).
 pub async fn prepare_database(config: &Config) -> Result<DatabaseConnection, StartupError> {
     let db = db::connect(&config.database_url).await?;
-    Migrator::up(&db, None).await.map_err(StartupError::Migrate)?;
+    let lock = db::StartupLock::acquire(&config.database_url).await?;
+    let prepared = migrate_and_seed(&db, config).await;
+    lock.release().await;
+    prepared.map(|()| db)
+}
+
+async fn migrate_and_seed(db: &DatabaseConnection, config: &Config) -> Result<(), StartupError> {
+    Migrator::up(db, None).await.map_err(StartupError::Migrate)?;
     let empty = organisation::Entity::find()
-        .one(&db)
+        .one(db)
         .await
         .map_err(StartupError::Migrate)?
         .is_none();
     if empty {
         let report = match config.initial_seed {
             InitialSeed::None => None,
-            InitialSeed::Reference => Some(seed::reference(&db, &ReferenceFiles::bundled()).await?),
-            InitialSeed::Demo => Some(seed::demo(&db, &ReferenceFiles::bundled(), &DemoFiles::bundled()).await?),
+            InitialSeed::Reference => Some(seed::reference(db, &ReferenceFiles::bundled()).await?),
+            InitialSeed::Demo => Some(seed::demo(db, &ReferenceFiles::bundled(), &DemoFiles::bundled()).await?),
         };
         if let Some(report) = report {
             tracing::info!(%report, seed = ?config.initial_seed, "seeded the new database");
         }
     }
-    Ok(db)
+    Ok(())
 }
 
 async fn shutdown_signal() {

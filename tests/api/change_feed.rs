@@ -18,7 +18,8 @@ use crate::on_every_backend;
 on_every_backend!(
     the_feed_alone_rebuilds_the_registry,
     the_feed_is_filtered_and_paged_by_position,
-    records_made_before_the_feed_are_in_it
+    records_made_before_the_feed_are_in_it,
+    a_reader_tailing_concurrent_writers_misses_nothing
 );
 
 /// Every record type, as GraphQL names them.
@@ -389,4 +390,51 @@ async fn records_made_before_the_feed_are_in_it(test_db: TestDb) {
             .expect("the head"),
         1
     );
+}
+
+/// Twelve writers at once while a reader keeps asking for what is new: the reader sees each event once,
+/// and the positions have no holes (a position is taken only by a change that commits).
+async fn a_reader_tailing_concurrent_writers_misses_nothing(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Reference).await;
+    let admin = token(&app, "admin", AccessRole::Admin, None).await;
+    let (_, start) = read_feed(&app, None, 100, json!(null)).await;
+    let start = start.expect("a seeded feed");
+    let create = "mutation C($input: CreateOrganisationInput!) { createOrganisation(input: $input) {
+        userErrors { code } } }";
+    let writers = futures_util::future::join_all((0..12).map(|i| {
+        let input = json!({ "input": { "kind": "VENDOR", "country": "SE",
+            "name": [{ "lang": "sv", "text": format!("Leverantör {i}") }] } });
+        as_token(&app, Some(&admin), create, input)
+    }));
+    let reader = async {
+        let (mut seen, mut cursor) = (Vec::new(), Some(start.clone()));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while seen.len() < 12 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the reader saw only {} events",
+                seen.len()
+            );
+            let (events, last) = read_feed(&app, cursor.as_deref(), 5, json!(null)).await;
+            seen.extend(events);
+            cursor = last.or(cursor);
+            tokio::task::yield_now().await;
+        }
+        seen
+    };
+    let (answers, seen) = tokio::join!(writers, reader);
+    for answer in answers {
+        assert_eq!(
+            answer["data"]["createOrganisation"]["userErrors"],
+            json!([]),
+            "{answer}"
+        );
+    }
+    let first: i64 = start.parse().expect("a position");
+    let expected: Vec<String> = (first + 1..=first + 12).map(|p| p.to_string()).collect();
+    let positions: Vec<&str> = seen
+        .iter()
+        .map(|e| e["position"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(positions, expected, "each position once, in order, without holes");
 }

@@ -15,6 +15,7 @@ mod graphiql;
 mod graphql;
 mod http;
 mod initiatives;
+mod instances;
 mod migrations;
 mod mutations;
 mod order;

@@ -89,8 +89,9 @@ impl Drop for Batch {
     }
 }
 
-/// Drives a request's future and fires its waves. Every request that uses a [`Loader`](super::Loader)
-/// must run inside the [`Turns::drive`] of that loader, or its batches never run.
+/// Drives a request's future (or a subscription's stream) and fires its waves. Every request that uses a
+/// [`Loader`](super::Loader) must run inside the [`Turns::drive`] (or [`Turns::drive_stream`]) of that
+/// loader, or its batches never run.
 #[must_use = "a request whose loader is not driven waits for ever"]
 pub struct Turns(pub(super) Arc<Waves>);
 
