@@ -119,18 +119,8 @@ pub async fn changes(
         .into_iter()
         .map(|event| (event.position.to_string(), ChangeEvent(event)))
         .collect();
-    let page_info = async_graphql::connection::PageInfo {
-        has_previous_page: page.has_previous,
-        has_next_page: page.has_next,
-        start_cursor: edges.first().map(|(cursor, _)| cursor.clone()),
-        end_cursor: edges.last().map(|(cursor, _)| cursor.clone()),
-    };
-    Ok(Paged {
-        edges,
-        page_info,
-        total: TotalCount::Query(Box::new(change_feed::count_query(after, &filter))),
-    }
-    .into())
+    let total = TotalCount::Query(Box::new(change_feed::count_query(after, &filter)));
+    Ok(Paged::new(edges, page.has_previous, page.has_next, total).into())
 }
 
 /// How far behind the head a subscriber may be before it is told to catch up with `changes`.

@@ -51,6 +51,23 @@ pub struct Paged<N> {
     pub total: TotalCount,
 }
 
+impl<N> Paged<N> {
+    /// A page of `edges`, its page info made from the edges' cursors and the two flags.
+    pub fn new(edges: Vec<(String, N)>, has_previous: bool, has_next: bool, total: TotalCount) -> Self {
+        let page_info = PageInfo {
+            has_previous_page: has_previous,
+            has_next_page: has_next,
+            start_cursor: edges.first().map(|(cursor, _)| cursor.clone()),
+            end_cursor: edges.last().map(|(cursor, _)| cursor.clone()),
+        };
+        Paged {
+            edges,
+            page_info,
+            total,
+        }
+    }
+}
+
 /// Defines a connection type and its edge type for a node type.
 #[macro_export]
 macro_rules! connection {
@@ -186,17 +203,7 @@ where
         Key { at, id: id_of(model) }.cursor()
     };
     let edges: Vec<(String, N)> = page.items.into_iter().map(|m| (key(&m), to_node(m))).collect();
-    let page_info = PageInfo {
-        has_previous_page: page.has_previous,
-        has_next_page: page.has_next,
-        start_cursor: edges.first().map(|(cursor, _)| cursor.clone()),
-        end_cursor: edges.last().map(|(cursor, _)| cursor.clone()),
-    };
-    Ok(Paged {
-        edges,
-        page_info,
-        total,
-    })
+    Ok(Paged::new(edges, page.has_previous, page.has_next, total))
 }
 
 /// One page of a list that belongs to a record (`key` makes its loader key from the window), loaded in one

@@ -1,7 +1,6 @@
 //! `search(query:)`: ranked results across initiatives, activities, goals, consultations and
 //! organisations, in every language.
 
-use async_graphql::connection::PageInfo;
 use async_graphql::{Context, ResultExt, Union};
 use sea_orm::DatabaseConnection;
 
@@ -92,16 +91,5 @@ pub async fn run(
             node.map(|node| (hit.cursor(), node))
         })
         .collect();
-    let page_info = PageInfo {
-        has_previous_page: after.is_some(),
-        has_next_page: page.has_next,
-        start_cursor: edges.first().map(|(cursor, _)| cursor.clone()),
-        end_cursor: edges.last().map(|(cursor, _)| cursor.clone()),
-    };
-    Ok(Paged {
-        edges,
-        page_info,
-        total,
-    }
-    .into())
+    Ok(Paged::new(edges, after.is_some(), page.has_next, total).into())
 }

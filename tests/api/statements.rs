@@ -22,6 +22,10 @@ async fn statements(test_db: &TestDb, query: &str) -> usize {
     let mut db = test_db.connect().await;
     let seen = counter.clone();
     db.set_metric_callback(move |info| {
+        // The change feed's watcher reads the head on its own schedule; it is not part of the request.
+        if info.statement.sql.contains("change_head") {
+            return;
+        }
         if std::env::var_os("KARTLA_PRINT_SQL").is_some() {
             eprintln!("SQL: {}", info.statement.sql.chars().take(150).collect::<String>());
         }

@@ -52,6 +52,11 @@ pub async fn follow(
 ) -> Result<impl Stream<Item = Result<change_event::Model, Stop>> + use<>, Error> {
     let mut head = feed.subscribe();
     let known = head_position(&db).await?.max(*head.borrow_and_update());
+    if let Some(after) = after.filter(|a| *a > known) {
+        return Err(Error::BadCursor(format!(
+            "position {after} is beyond the end of the change feed ({known}); use a position this feed gave"
+        )));
+    }
     let follower = Follower {
         db,
         head,
