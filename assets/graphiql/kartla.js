@@ -15,7 +15,25 @@
     "}",
     ""
   ].join("\n");
-  var fetcher = GraphiQL.createFetcher({ url: new URL("/graphql", window.location.href).toString() });
+  var endpoint = new URL("/graphql", window.location.href);
+  var socket = new URL(endpoint.toString());
+  socket.protocol = endpoint.protocol === "https:" ? "wss:" : "ws:";
+  // Subscriptions run over WebSocket (graphql-transport-ws) and sign in with the Authorization header
+  // from the Headers tab, which GraphiQL keeps in localStorage.
+  function connectionParams() {
+    try {
+      var headers = JSON.parse(window.localStorage.getItem("graphiql:headers") || "{}");
+      var authorization = headers.Authorization || headers.authorization;
+      return authorization ? { Authorization: authorization } : {};
+    } catch (error) {
+      return {};
+    }
+  }
+  var fetcher = GraphiQL.createFetcher({
+    url: endpoint.toString(),
+    subscriptionUrl: socket.toString(),
+    wsConnectionParams: connectionParams
+  });
   var root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(React.createElement(GraphiQL, { fetcher: fetcher, defaultQuery: example }));
 })();
