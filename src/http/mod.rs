@@ -1,11 +1,12 @@
 //! The HTTP surface: `/graphql` runs GraphQL (POST, GET for queries, WebSocket for subscriptions), `GET /`
-//! serves the GraphiQL explorer.
+//! serves the GraphiQL explorer, `/healthz` and `/readyz` tell operators how the instance is.
 
 mod auth;
 mod export;
 mod field_order;
 mod graphiql;
 mod graphql;
+mod health;
 mod subscription;
 
 use axum::Router;
@@ -34,6 +35,8 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphiql/{file}", get(graphiql::asset))
         .route("/export/registry.json", get(export::registry))
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
         .fallback(not_found)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

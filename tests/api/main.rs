@@ -18,6 +18,7 @@ mod initiatives;
 mod instances;
 mod migrations;
 mod mutations;
+mod operations;
 mod order;
 mod registry_file;
 mod relations;
