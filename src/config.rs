@@ -37,6 +37,8 @@ pub struct Config {
     /// How many changes a subscriber may fall behind the feed's head before it is told to catch up with
     /// the `changes` query.
     pub subscription_max_lag: i64,
+    /// What one GraphQL document may ask.
+    pub limits: crate::graphql::limits::Limits,
 }
 
 /// The default of [`Config::subscription_max_lag`].
@@ -56,6 +58,7 @@ impl Config {
                 .map(|lang| (*lang).to_owned())
                 .collect(),
             subscription_max_lag: DEFAULT_SUBSCRIPTION_MAX_LAG,
+            limits: crate::graphql::limits::Limits::default(),
         }
     }
 }

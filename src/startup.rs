@@ -88,6 +88,7 @@ pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
         config.fallback_languages.clone(),
         feed.clone(),
         config.subscription_max_lag,
+        config.limits,
     );
     http::router(http::AppState { schema, db, feed })
 }

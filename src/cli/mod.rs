@@ -16,6 +16,7 @@ use crate::config::{
     Config, DEFAULT_DATABASE_URL, DEFAULT_FALLBACK_LANGUAGES, DEFAULT_LISTEN, DEFAULT_SUBSCRIPTION_MAX_LAG,
     InitialSeed, redacted_url,
 };
+use crate::graphql::limits::Limits;
 use crate::service::seed::{self, DemoFiles, ReferenceFiles};
 use crate::startup::Application;
 
@@ -95,6 +96,44 @@ struct ServeArgs {
     #[arg(long, env = "KARTLA_SUBSCRIPTION_MAX_LAG", default_value_t = DEFAULT_SUBSCRIPTION_MAX_LAG,
           value_parser = clap::value_parser!(i64).range(1..))]
     subscription_max_lag: i64,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// What one GraphQL document may ask (the defaults are `Limits::default()`).
+#[derive(Debug, Args)]
+struct LimitArgs {
+    /// Bytes in one query document.
+    #[arg(long, env = "KARTLA_MAX_DOCUMENT_BYTES", default_value_t = Limits::default().document_bytes)]
+    max_document_bytes: usize,
+    /// Fields nested in fields.
+    #[arg(long, env = "KARTLA_MAX_DEPTH", default_value_t = Limits::default().depth)]
+    max_depth: usize,
+    /// The cost of one query: each field 1 plus what it selects, times the page size for a connection.
+    #[arg(long, env = "KARTLA_MAX_COMPLEXITY", default_value_t = Limits::default().complexity)]
+    max_complexity: u64,
+    /// Aliases in one document.
+    #[arg(long, env = "KARTLA_MAX_ALIASES", default_value_t = Limits::default().aliases)]
+    max_aliases: usize,
+    /// Fields at the root of one operation.
+    #[arg(long, env = "KARTLA_MAX_ROOT_FIELDS", default_value_t = Limits::default().root_fields)]
+    max_root_fields: usize,
+    /// Directives on one field.
+    #[arg(long, env = "KARTLA_MAX_DIRECTIVES", default_value_t = Limits::default().directives)]
+    max_directives: usize,
+}
+
+impl From<LimitArgs> for Limits {
+    fn from(args: LimitArgs) -> Self {
+        Limits {
+            document_bytes: args.max_document_bytes,
+            depth: args.max_depth,
+            complexity: args.max_complexity,
+            aliases: args.max_aliases,
+            root_fields: args.max_root_fields,
+            directives: args.max_directives,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,6 +237,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         initial_seed: args.initial_seed,
         fallback_languages: args.fallback_languages,
         subscription_max_lag: args.subscription_max_lag,
+        limits: args.limits.into(),
     };
     let app = Application::build(&config).await?;
     let address = app.address();

@@ -19,12 +19,7 @@ pub const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// `GET /healthz`: 200 while the process serves requests.
 pub async fn live() -> Response {
-    (
-        StatusCode::OK,
-        [(header::CACHE_CONTROL, "no-store")],
-        "ok\n",
-    )
-        .into_response()
+    (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response()
 }
 
 /// `GET /readyz`: 200 with `{"status": "ready", ...}`, or 503 with what is wrong.
@@ -40,7 +35,9 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             .map_err(|e| format!("cannot read the applied migrations: {e}"))?;
         match pending.len() {
             0 => Ok(()),
-            n => Err(format!("{n} migrations are not applied; restart Kartla or run `kartla migrate up`")),
+            n => Err(format!(
+                "{n} migrations are not applied; restart Kartla or run `kartla migrate up`"
+            )),
         }
     };
     let outcome = tokio::time::timeout(READY_TIMEOUT, check)
@@ -55,7 +52,10 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     };
     (
         status,
-        [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")],
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         body.to_string(),
     )
         .into_response()

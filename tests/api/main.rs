@@ -16,6 +16,7 @@ mod graphql;
 mod http;
 mod initiatives;
 mod instances;
+mod limits;
 mod migrations;
 mod mutations;
 mod operations;

@@ -1,0 +1,106 @@
+//! Hostile and oversized requests are refused before they run, each with its own code and a message that
+//! names the limit, while normal queries (the standard nested page, GraphiQL's introspection) pass and the
+//! server keeps answering them.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use kartla::config::InitialSeed;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, TestDb};
+
+/// The first error's code and message for `query`.
+async fn refused(app: &TestApp, query: &str) -> (String, String) {
+    let body = app.graphql_with(query, json!({}), None).await;
+    assert!(body["data"].is_null(), "nothing runs: {body}");
+    let error = &body["errors"][0];
+    (
+        error["extensions"]["code"].as_str().unwrap_or_default().to_owned(),
+        error["message"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// A query in the shape of GraphiQL's introspection, with its seven levels of `ofType`.
+const INTROSPECTION: &str = "query IntrospectionQuery { __schema { queryType { name } mutationType { name }
+  subscriptionType { name } types { ...FullType } directives { name description locations args { ...InputValue } } } }
+fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name description
+  args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields { ...InputValue }
+  interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef } }
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+  ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_documents_are_refused_and_normal_ones_run() {
+    let test_db = TestDb::create(Backend::Sqlite).await.expect("SQLite is always there");
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+
+    let aliases: String = (0..31).map(|i| format!("a{i}: role ")).collect();
+    let roots: String = (0..21).map(|i| format!("r{i}: viewer {{ role }} ")).collect();
+    let deep = format!(
+        "{{ organisations(first: 1) {{ nodes {{ {} id {} }} }} }}",
+        "parent { ".repeat(16),
+        "} ".repeat(16)
+    );
+    let fan_out = "{ organisations(first: 100) { nodes { children(first: 100) { nodes { children(first: 100) {
+        nodes { id } } } } } } }";
+    let cycle = "query { organisations { nodes { ...A } } }
+        fragment A on Organisation { parent { ...B } } fragment B on Organisation { parent { ...A } }";
+    let directives = format!("{{ viewer {} {{ role }} }}", "@include(if: true) ".repeat(6));
+    let large = format!("# {}\n{{ __typename }}", "x".repeat(40 * 1024));
+    let cases = [
+        (
+            format!("{{ viewer {{ {aliases} }} }}"),
+            "TOO_MANY_ALIASES",
+            "more than 30 aliases",
+        ),
+        (
+            format!("{{ {roots} }}"),
+            "TOO_MANY_ROOT_FIELDS",
+            "21 root fields; at most 20",
+        ),
+        (deep, "QUERY_TOO_DEEP", "at most 16"),
+        (fan_out.to_owned(), "QUERY_TOO_COMPLEX", "at most 25000"),
+        (cycle.to_owned(), "FRAGMENT_CYCLE", "spreads itself"),
+        (directives, "TOO_MANY_DIRECTIVES", "6 directives; at most 5"),
+        (large, "DOCUMENT_TOO_LARGE", "at most 32768"),
+    ];
+    let normal = "{ organisations(filter: {country: [\"SE\"], kinds: [MUNICIPALITY]}) { totalCount } }";
+    // Every hostile document and a normal query at once: the normal one is answered all the same.
+    let hostile = futures_util::future::join_all(cases.iter().map(|(query, _, _)| refused(&app, query)));
+    let (answers, count) = tokio::join!(hostile, app.query(normal));
+    assert_eq!(count["organisations"]["totalCount"], 290);
+    for ((code, message), (query, expected_code, expected_message)) in answers.into_iter().zip(&cases) {
+        assert_eq!(code, *expected_code, "{message}\n{}", &query[..query.len().min(200)]);
+        assert!(message.contains(expected_message), "{message}");
+    }
+
+    // The standard nested page of 50, and GraphiQL's introspection, are well within the limits.
+    let standard = "{ initiatives(first: 50) { totalCount nodes { title goals { code } themes { code label }
+        responsibilities { role decision organisation { name } }
+        activities(first: 10) { totalCount nodes { title status participants { totalCount } } } } } }";
+    app.query(standard).await;
+    let schema = app.query(INTROSPECTION).await;
+    assert_eq!(schema["__schema"]["subscriptionType"]["name"], "Subscription");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_bodies_and_batches_are_refused() {
+    let test_db = TestDb::create(Backend::Sqlite).await.expect("SQLite is always there");
+    let app = TestApp::spawn(&test_db, InitialSeed::None).await;
+    let post = |body: String| {
+        Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .expect("a request")
+    };
+    let ten_megabytes = json!({ "query": "{ __typename }", "variables": { "x": "y".repeat(10 << 20) } }).to_string();
+    let (status, body) = app.send(post(ten_megabytes)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+
+    let batch = Value::Array(vec![json!({ "query": "{ __typename }" }); 1000]).to_string();
+    let (status, body) = app.send(post(batch)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.to_string().contains("batches are not accepted"), "{body}");
+}
