@@ -39,6 +39,8 @@ pub struct Config {
     pub subscription_max_lag: i64,
     /// What one GraphQL document may ask.
     pub limits: crate::graphql::limits::Limits,
+    /// Requests per minute per token and per anonymous client.
+    pub rate_limits: crate::http::rate_limit::RateLimits,
 }
 
 /// The default of [`Config::subscription_max_lag`].
@@ -59,6 +61,7 @@ impl Config {
                 .collect(),
             subscription_max_lag: DEFAULT_SUBSCRIPTION_MAX_LAG,
             limits: crate::graphql::limits::Limits::default(),
+            rate_limits: crate::http::rate_limit::RateLimits::default(),
         }
     }
 }

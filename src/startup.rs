@@ -73,7 +73,8 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
@@ -90,7 +91,7 @@ pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
         config.subscription_max_lag,
         config.limits,
     );
-    http::router(http::AppState { schema, db, feed })
+    http::router(http::AppState { schema, db, feed }, &config.rate_limits)
 }
 
 /// Connects and applies pending migrations. A registry without a single organisation is new and gets the

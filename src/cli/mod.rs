@@ -16,7 +16,10 @@ use crate::config::{
     Config, DEFAULT_DATABASE_URL, DEFAULT_FALLBACK_LANGUAGES, DEFAULT_LISTEN, DEFAULT_SUBSCRIPTION_MAX_LAG,
     InitialSeed, redacted_url,
 };
+use std::num::NonZeroU32;
+
 use crate::graphql::limits::Limits;
+use crate::http::rate_limit::{self, RateLimits};
 use crate::service::seed::{self, DemoFiles, ReferenceFiles};
 use crate::startup::Application;
 
@@ -98,6 +101,16 @@ struct ServeArgs {
     subscription_max_lag: i64,
     #[command(flatten)]
     limits: LimitArgs,
+    /// Requests per minute per client address without a token (0: no limit).
+    #[arg(long, env = "KARTLA_RATE_LIMIT_ANONYMOUS", default_value_t = rate_limit::DEFAULT_ANONYMOUS_PER_MINUTE)]
+    rate_limit_anonymous: u32,
+    /// Requests per minute per API token (0: no limit).
+    #[arg(long, env = "KARTLA_RATE_LIMIT_TOKEN", default_value_t = rate_limit::DEFAULT_TOKEN_PER_MINUTE)]
+    rate_limit_token: u32,
+    /// Behind a proxy: the header it puts the client's address in, such as X-Forwarded-For (its last
+    /// entry is used). Without it, the peer's address counts.
+    #[arg(long, env = "KARTLA_CLIENT_IP_HEADER")]
+    client_ip_header: Option<axum::http::HeaderName>,
 }
 
 /// What one GraphQL document may ask (the defaults are `Limits::default()`).
@@ -238,6 +251,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         fallback_languages: args.fallback_languages,
         subscription_max_lag: args.subscription_max_lag,
         limits: args.limits.into(),
+        rate_limits: RateLimits {
+            anonymous_per_minute: NonZeroU32::new(args.rate_limit_anonymous),
+            token_per_minute: NonZeroU32::new(args.rate_limit_token),
+            client_ip_header: args.client_ip_header,
+        },
     };
     let app = Application::build(&config).await?;
     let address = app.address();

@@ -7,6 +7,7 @@ mod field_order;
 mod graphiql;
 mod graphql;
 mod health;
+pub mod rate_limit;
 mod subscription;
 
 use axum::Router;
@@ -28,13 +29,19 @@ pub struct AppState {
     pub feed: crate::service::change_feed::FeedHead,
 }
 
-/// The application's routes, sharing one state.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(graphiql::page))
+/// The application's routes, sharing one state; GraphQL and the export count against the rate limits.
+pub fn router(state: AppState, limits: &rate_limit::RateLimits) -> Router {
+    let limited = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
-        .route("/graphiql/{file}", get(graphiql::asset))
         .route("/export/registry.json", get(export::registry))
+        .route_layer(axum::middleware::from_fn_with_state(
+            rate_limit::Limiter::new(limits),
+            rate_limit::limit,
+        ));
+    Router::new()
+        .merge(limited)
+        .route("/", get(graphiql::page))
+        .route("/graphiql/{file}", get(graphiql::asset))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .fallback(not_found)

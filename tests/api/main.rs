@@ -21,6 +21,7 @@ mod migrations;
 mod mutations;
 mod operations;
 mod order;
+mod rate_limits;
 mod registry_file;
 mod relations;
 mod schema;

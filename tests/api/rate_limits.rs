@@ -1,0 +1,87 @@
+//! Rate limits: anonymous requests per client address and requests per token, each its own bucket; over
+//! the limit a request gets 429 with `Retry-After` and runs nothing.
+
+use std::num::NonZeroU32;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use kartla::config::InitialSeed;
+use kartla::entity::enums::AccessRole;
+use kartla::http::rate_limit::RateLimits;
+use serde_json::json;
+
+use crate::helpers::{Backend, TestApp, TestDb};
+use crate::mutations::token;
+
+fn request(token: Option<&str>, forwarded_for: Option<&str>) -> Request<Body> {
+    let mut request = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    if let Some(address) = forwarded_for {
+        request = request.header("x-forwarded-for", address);
+    }
+    request
+        .body(Body::from(json!({ "query": "{ viewer { role } }" }).to_string()))
+        .expect("a request")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_over_the_limit_get_429_with_retry_after() {
+    let test_db = TestDb::create(Backend::Sqlite).await.expect("SQLite is always there");
+    let mut config = test_db.config(InitialSeed::None);
+    config.rate_limits = RateLimits {
+        anonymous_per_minute: NonZeroU32::new(3),
+        token_per_minute: NonZeroU32::new(5),
+        client_ip_header: Some("x-forwarded-for".parse().expect("a header name")),
+    };
+    let app = TestApp::spawn_with(config).await;
+    let reader = token(&app, "reader", AccessRole::Reader, None).await;
+
+    // Three anonymous requests from one address pass, the fourth is refused.
+    for _ in 0..3 {
+        let (status, body) = app.send(request(None, Some("10.0.0.1, 192.0.2.7"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let response = app
+        .router
+        .clone()
+        .oneshot_status_headers(request(None, Some("10.0.0.1, 192.0.2.7")))
+        .await;
+    assert_eq!(response.0, StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = response.1[header::RETRY_AFTER]
+        .to_str()
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!((1..=20).contains(&retry), "a third of a minute at most: {retry}");
+    let (_, body) = app.send(request(None, Some("192.0.2.7"))).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED", "{body}");
+
+    // Another address (the proxy's last entry counts) and a token have buckets of their own.
+    let (status, _) = app.send(request(None, Some("192.0.2.7, 198.51.100.9"))).await;
+    assert_eq!(status, StatusCode::OK);
+    for _ in 0..5 {
+        let (status, body) = app.send(request(Some(&reader), None)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["data"]["viewer"]["role"], "READER");
+    }
+    let (status, _) = app.send(request(Some(&reader), None)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+
+    // Health is never limited.
+    let health = Request::get("/healthz").body(Body::empty()).expect("a request");
+    assert_eq!(app.send(health).await.0, StatusCode::OK);
+}
+
+trait StatusHeaders {
+    async fn oneshot_status_headers(self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap);
+}
+
+impl StatusHeaders for axum::Router {
+    async fn oneshot_status_headers(self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap) {
+        use tower::ServiceExt;
+        let response = self.oneshot(request).await.expect("the router answers");
+        (response.status(), response.headers().clone())
+    }
+}
