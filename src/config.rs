@@ -41,7 +41,12 @@ pub struct Config {
     pub limits: crate::graphql::limits::Limits,
     /// Requests per minute per token and per anonymous client.
     pub rate_limits: crate::http::rate_limit::RateLimits,
+    /// How long one GraphQL request over HTTP may run before it is stopped.
+    pub request_timeout: std::time::Duration,
 }
+
+/// The default of [`Config::request_timeout`], in seconds.
+pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 30;
 
 /// The default of [`Config::subscription_max_lag`].
 pub const DEFAULT_SUBSCRIPTION_MAX_LAG: i64 = 10_000;
@@ -62,6 +67,7 @@ impl Config {
             subscription_max_lag: DEFAULT_SUBSCRIPTION_MAX_LAG,
             limits: crate::graphql::limits::Limits::default(),
             rate_limits: crate::http::rate_limit::RateLimits::default(),
+            request_timeout: std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECONDS),
         }
     }
 }

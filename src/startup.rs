@@ -83,6 +83,7 @@ impl Application {
 /// The router for a prepared database, and the watcher of its change feed (which must be made inside a
 /// tokio runtime).
 pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
+    http::metrics::install();
     let feed = FeedHead::start(db.clone());
     let schema = graphql::build_schema(
         db.clone(),
@@ -91,7 +92,13 @@ pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
         config.subscription_max_lag,
         config.limits,
     );
-    http::router(http::AppState { schema, db, feed }, &config.rate_limits)
+    let state = http::AppState {
+        schema,
+        db,
+        feed,
+        request_timeout: config.request_timeout,
+    };
+    http::router(state, &config.rate_limits)
 }
 
 /// Connects and applies pending migrations. A registry without a single organisation is new and gets the

@@ -13,8 +13,8 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
 use crate::config::{
-    Config, DEFAULT_DATABASE_URL, DEFAULT_FALLBACK_LANGUAGES, DEFAULT_LISTEN, DEFAULT_SUBSCRIPTION_MAX_LAG,
-    InitialSeed, redacted_url,
+    Config, DEFAULT_DATABASE_URL, DEFAULT_FALLBACK_LANGUAGES, DEFAULT_LISTEN, DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    DEFAULT_SUBSCRIPTION_MAX_LAG, InitialSeed, redacted_url,
 };
 use std::num::NonZeroU32;
 
@@ -111,6 +111,10 @@ struct ServeArgs {
     /// entry is used). Without it, the peer's address counts.
     #[arg(long, env = "KARTLA_CLIENT_IP_HEADER")]
     client_ip_header: Option<axum::http::HeaderName>,
+    /// Seconds one GraphQL request over HTTP may run before it is stopped with code TIMEOUT (at least 1).
+    #[arg(long, env = "KARTLA_REQUEST_TIMEOUT", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECONDS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
 }
 
 /// What one GraphQL document may ask (the defaults are `Limits::default()`).
@@ -256,6 +260,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             token_per_minute: NonZeroU32::new(args.rate_limit_token),
             client_ip_header: args.client_ip_header,
         },
+        request_timeout: std::time::Duration::from_secs(args.request_timeout),
     };
     let app = Application::build(&config).await?;
     let address = app.address();

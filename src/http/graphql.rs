@@ -114,8 +114,26 @@ async fn execute(state: &AppState, headers: &HeaderMap, answer: Answer, request:
     }
     let query = request.query.clone();
     let operation_name = request.operation_name.clone();
-    let mut response = turns.drive(state.schema.execute(request)).await;
-    if is_mutation(&query, operation_name.as_deref()) {
+    let operation = operation_of(&query, operation_name.as_deref());
+    let operation_label = operation.as_ref().and_then(|(name, _)| name.clone());
+    let started = std::time::Instant::now();
+    let execution = turns.drive(state.schema.execute(request));
+    let Ok(mut response) = tokio::time::timeout(state.request_timeout, execution).await else {
+        super::metrics::request(operation_label.as_deref(), "timeout", started.elapsed(), &["TIMEOUT"]);
+        // Dropping the execution rolls back any transaction it had open: nothing is half-written.
+        let message = format!(
+            "the request took longer than {} s and was stopped; ask for less at once",
+            state.request_timeout.as_secs_f64()
+        );
+        let body = json!({ "errors": [{ "message": message, "extensions": { "code": "TIMEOUT" } }] });
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, answer.media_type())],
+            body.to_string(),
+        )
+            .into_response();
+    };
+    if operation.as_ref().is_some_and(|(_, ty)| *ty == OperationType::Mutation) {
         state.feed.poke();
     }
     super::field_order::reorder(&query, operation_name.as_deref(), &mut response.data);
@@ -123,6 +141,26 @@ async fn execute(state: &AppState, headers: &HeaderMap, answer: Answer, request:
     let request_failed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|error| error.path.is_empty());
+    let codes: Vec<&str> = response
+        .errors
+        .iter()
+        .map(|error| {
+            error
+                .extensions
+                .as_ref()
+                .and_then(|e| match e.get("code") {
+                    Some(async_graphql::Value::String(code)) => Some(code.as_str()),
+                    _ => None,
+                })
+                .unwrap_or("UNCODED")
+        })
+        .collect();
+    let outcome = match (request_failed, response.errors.is_empty()) {
+        (true, _) => "refused",
+        (false, true) => "ok",
+        (false, false) => "error",
+    };
+    super::metrics::request(operation_label.as_deref(), outcome, started.elapsed(), &codes);
     let status = if answer == Answer::GraphqlResponse && request_failed {
         StatusCode::BAD_REQUEST
     } else {
@@ -252,17 +290,22 @@ pub async fn get(
 
 /// Whether the operation a GET would run is a mutation (or a subscription, which GET cannot serve either).
 pub(super) fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
-    let Ok(document) = parse_query(query) else { return false };
-    let operation = match (&document.operations, operation_name) {
-        (DocumentOperations::Single(operation), _) => Some(&operation.node),
+    operation_of(query, operation_name).is_some_and(|(_, ty)| ty != OperationType::Query)
+}
+
+/// The name and type of the operation a request would run: the one named, or the document's only one.
+pub(super) fn operation_of(query: &str, operation_name: Option<&str>) -> Option<(Option<String>, OperationType)> {
+    let document = parse_query(query).ok()?;
+    match (&document.operations, operation_name) {
+        (DocumentOperations::Single(operation), _) => Some((None, operation.node.ty)),
         (DocumentOperations::Multiple(operations), Some(name)) => operations
             .iter()
             .find(|(n, _)| n.as_str() == name)
-            .map(|(_, op)| &op.node),
-        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
-            operations.values().next().map(|op| &op.node)
-        }
+            .map(|(n, op)| (Some(n.to_string()), op.node.ty)),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations
+            .iter()
+            .next()
+            .map(|(n, op)| (Some(n.to_string()), op.node.ty)),
         _ => None,
-    };
-    operation.is_some_and(|op| op.ty != OperationType::Query)
+    }
 }

@@ -7,6 +7,7 @@ mod field_order;
 mod graphiql;
 mod graphql;
 mod health;
+pub mod metrics;
 pub mod rate_limit;
 mod subscription;
 
@@ -27,6 +28,8 @@ pub struct AppState {
     pub db: sea_orm::DatabaseConnection,
     /// The change feed's head, poked after each mutation so subscribers hear of it at once.
     pub feed: crate::service::change_feed::FeedHead,
+    /// How long one GraphQL request over HTTP may run.
+    pub request_timeout: std::time::Duration,
 }
 
 /// The application's routes, sharing one state; GraphQL and the export count against the rate limits.
@@ -43,6 +46,7 @@ pub fn router(state: AppState, limits: &rate_limit::RateLimits) -> Router {
         .route("/", get(graphiql::page))
         .route("/graphiql/{file}", get(graphiql::asset))
         .route("/healthz", get(health::live))
+        .route("/metrics", get(metrics::scrape))
         .route("/readyz", get(health::ready))
         .fallback(not_found)
         .layer(TraceLayer::new_for_http())

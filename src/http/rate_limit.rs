@@ -95,6 +95,7 @@ pub async fn limit(State(limiter): State<Limiter>, request: Request, next: Next)
     match bucket.check_key(&key) {
         Ok(()) => next.run(request).await,
         Err(not_until) => {
+            super::metrics::rate_limited(if who == "this token" { "token" } else { "anonymous" });
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             let body = json!({ "errors": [{

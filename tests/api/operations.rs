@@ -10,7 +10,10 @@ use serde_json::json;
 use crate::helpers::{TestApp, TestDb};
 use crate::on_every_backend;
 
-on_every_backend!(readiness_follows_the_database_and_its_migrations);
+on_every_backend!(
+    readiness_follows_the_database_and_its_migrations,
+    metrics_count_requests_errors_and_the_pool
+);
 
 async fn get(app: &TestApp, path: &str) -> (StatusCode, serde_json::Value) {
     app.send(Request::get(path).body(Body::empty()).expect("a request"))
@@ -42,5 +45,53 @@ async fn readiness_follows_the_database_and_its_migrations(test_db: TestDb) {
     assert_eq!(
         get(&app, "/readyz").await,
         (StatusCode::OK, json!({ "status": "ready" }))
+    );
+}
+
+/// The value of the metric line that starts with `series` (name and labels), if there is one.
+fn metric(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series))
+        .and_then(|rest| rest.trim().parse().ok())
+}
+
+async fn metrics_count_requests_errors_and_the_pool(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::None).await;
+    // An operation name of this test's own, since the recorder is shared by the whole test process.
+    let name = format!("Probe{}", uuid::Uuid::new_v4().simple());
+    for _ in 0..2 {
+        app.graphql_with(&format!("query {name} {{ viewer {{ role }} }}"), json!({}), None)
+            .await;
+    }
+    app.graphql_with(
+        &format!("query {name} {{ node(id: \"nonsense\") {{ id }} }}"),
+        json!({}),
+        None,
+    )
+    .await;
+    let (status, text) = get(&app, "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = text.as_str().unwrap_or_default().to_owned();
+    let requests = |outcome: &str| {
+        metric(
+            &text,
+            &format!("kartla_graphql_requests_total{{operation=\"{name}\",outcome=\"{outcome}\"}}"),
+        )
+    };
+    assert_eq!(requests("ok"), Some(2.0), "{text}");
+    assert_eq!(requests("error"), Some(1.0), "{text}");
+    assert!(
+        metric(&text, "kartla_graphql_errors_total{code=\"BAD_ID\"}").is_some_and(|n| n >= 1.0),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "kartla_graphql_request_duration_seconds_count{{operation=\"{name}\"}} 3"
+        )),
+        "{text}"
+    );
+    assert!(
+        metric(&text, "kartla_db_pool_connections{state=\"idle\"}").is_some(),
+        "{text}"
     );
 }

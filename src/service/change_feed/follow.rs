@@ -30,7 +30,24 @@ pub enum Stop {
     Failed(Error),
 }
 
+/// One live subscriber in the `kartla_subscribers` gauge, for as long as it lives.
+struct Counted;
+
+impl Counted {
+    fn new() -> Self {
+        metrics::gauge!("kartla_subscribers").increment(1.0);
+        Counted
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        metrics::gauge!("kartla_subscribers").decrement(1.0);
+    }
+}
+
 struct Follower {
+    _counted: Counted,
     db: DatabaseConnection,
     head: watch::Receiver<i64>,
     known: i64,
@@ -58,6 +75,7 @@ pub async fn follow(
         )));
     }
     let follower = Follower {
+        _counted: Counted::new(),
         db,
         head,
         known,
