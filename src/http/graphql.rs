@@ -116,6 +116,9 @@ async fn execute(state: &AppState, headers: &HeaderMap, answer: Answer, request:
     let operation_name = request.operation_name.clone();
     let operation = operation_of(&query, operation_name.as_deref());
     let operation_label = operation.as_ref().and_then(|(name, _)| name.clone());
+    if let Some(name) = &operation_label {
+        super::log::operation(name);
+    }
     let started = std::time::Instant::now();
     let execution = turns.drive(state.schema.execute(request));
     let Ok(mut response) = tokio::time::timeout(state.request_timeout, execution).await else {

@@ -7,6 +7,7 @@ mod field_order;
 mod graphiql;
 mod graphql;
 mod health;
+mod log;
 pub mod metrics;
 pub mod rate_limit;
 mod subscription;
@@ -15,7 +16,6 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use tower_http::trace::TraceLayer;
 
 use crate::graphql::KartlaSchema;
 
@@ -41,16 +41,15 @@ pub fn router(state: AppState, limits: &rate_limit::RateLimits) -> Router {
             rate_limit::Limiter::new(limits),
             rate_limit::limit,
         ));
-    Router::new()
+    let routes = Router::new()
         .merge(limited)
         .route("/", get(graphiql::page))
         .route("/graphiql/{file}", get(graphiql::asset))
         .route("/healthz", get(health::live))
         .route("/metrics", get(metrics::scrape))
         .route("/readyz", get(health::ready))
-        .fallback(not_found)
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .fallback(not_found);
+    log::wrap(routes).with_state(state)
 }
 
 async fn not_found() -> impl IntoResponse {

@@ -17,6 +17,7 @@ mod http;
 mod initiatives;
 mod instances;
 mod limits;
+mod logs;
 mod migrations;
 mod mutations;
 mod operations;
