@@ -8,6 +8,9 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 /// How long an SQLite writer waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a request waits for a pooled connection.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How long connecting to a database server may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -31,7 +34,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     options
         .sqlx_logging(false)
         .connect_timeout(CONNECT_TIMEOUT)
-        .acquire_timeout(Duration::from_secs(30))
+        // While the database is down, a request waits this long for a connection, then fails with
+        // SERVICE_UNAVAILABLE rather than hanging.
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)

@@ -1,9 +1,9 @@
 //! Kartla's one error type and how it reaches clients.
 //!
 //! Policy: every error a client can cause (a malformed ID, a page too large, a bad filter value) carries
-//! a stable `extensions.code` and a message that says what to change. Everything else (the database is
-//! gone, a query failed) is logged with its details and reaches the client only as `INTERNAL` with a
-//! generic message: database text never leaves the server.
+//! a stable `extensions.code` and a message that says what to change. A database that cannot be reached
+//! is `SERVICE_UNAVAILABLE` (retry later). Everything else (a query failed) is logged with its details and
+//! reaches the client only as `INTERNAL` with a generic message: database text never leaves the server.
 
 use std::sync::Arc;
 
@@ -52,14 +52,34 @@ impl Error {
             Error::NotFound(_) => "NOT_FOUND",
             Error::Unauthenticated(_) => "UNAUTHENTICATED",
             Error::Forbidden(_) => "FORBIDDEN",
+            Error::Database(error) if unavailable(error) => "SERVICE_UNAVAILABLE",
             Error::Database(_) | Error::Internal(_) => "INTERNAL",
         }
+    }
+}
+
+/// Whether a database error means the database cannot be reached now (down, restarting, the network
+/// gone, the pool unable to connect), rather than that a statement failed: the client may retry later.
+pub fn unavailable(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::{DbErr, RuntimeErr};
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => matches!(
+            error.as_ref(),
+            Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed | Sqlx::Tls(_)
+        ),
+        _ => false,
     }
 }
 
 impl ErrorExtensions for Error {
     fn extend(&self) -> async_graphql::Error {
         let message = match self {
+            Error::Database(error) if unavailable(error) => {
+                tracing::warn!(%error, "the database cannot be reached");
+                "the database cannot be reached now; nothing was changed, please try again shortly".to_owned()
+            }
             Error::Database(error) => {
                 tracing::error!(%error, "database error while answering a request");
                 "internal error: the request could not be completed, please try again later".to_owned()

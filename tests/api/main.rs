@@ -22,6 +22,7 @@ mod migrations;
 mod mutations;
 mod operations;
 mod order;
+mod outage;
 mod rate_limits;
 mod registry_file;
 mod relations;

@@ -1,0 +1,178 @@
+//! The database goes away and comes back: through a TCP proxy in front of PostgreSQL that the test cuts
+//! and restores. While it is cut, requests fail at once with SERVICE_UNAVAILABLE (or 503), never a 500 or a
+//! hang, and `/readyz` is red; afterwards Kartla serves again without a restart, and every write it
+//! acknowledged is in the database.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use kartla::config::InitialSeed;
+use kartla::entity::enums::AccessRole;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::AbortHandle;
+
+use crate::helpers::{Backend, TestApp, TestDb};
+use crate::mutations::{as_token, token};
+
+/// A TCP proxy to PostgreSQL that can be cut (every connection closed, new ones closed at once) and
+/// restored.
+struct Proxy {
+    address: SocketAddr,
+    open: Arc<AtomicBool>,
+    links: Arc<Mutex<Vec<AbortHandle>>>,
+}
+
+impl Proxy {
+    async fn start(upstream: SocketAddr) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+        let address = listener.local_addr().expect("an address");
+        let open = Arc::new(AtomicBool::new(true));
+        let links: Arc<Mutex<Vec<AbortHandle>>> = Arc::default();
+        let (is_open, all) = (open.clone(), links.clone());
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if !is_open.load(Ordering::SeqCst) {
+                    continue; // dropped: the client sees the connection close at once
+                }
+                let link = tokio::spawn(async move {
+                    if let Ok(mut server) = TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                all.lock().expect("the list").push(link.abort_handle());
+            }
+        });
+        Proxy { address, open, links }
+    }
+
+    fn cut(&self) {
+        self.open.store(false, Ordering::SeqCst);
+        for link in self.links.lock().expect("the list").drain(..) {
+            link.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.open.store(true, Ordering::SeqCst);
+    }
+}
+
+const CREATE: &str = "mutation C($input: CreateOrganisationInput!) { createOrganisation(input: $input) {
+    organisation { id } userErrors { code } } }";
+
+/// Creates organisation `name`: its ID when Kartla acknowledged the write, else the error code or status.
+async fn create(app: &TestApp, admin: &str, name: &str) -> Result<String, String> {
+    let input = json!({ "input": { "kind": "VENDOR", "country": "NO", "name": [{ "lang": "nb", "text": name }] } });
+    let answer = as_token(app, Some(admin), CREATE, input).await;
+    if let Some(id) = answer["data"]["createOrganisation"]["organisation"]["id"].as_str() {
+        return Ok(id.to_owned());
+    }
+    let code = answer["errors"][0]["extensions"]["code"].as_str().unwrap_or("none");
+    Err(format!("{code}: {answer}"))
+}
+
+async fn ready(app: &TestApp) -> StatusCode {
+    app.send(Request::get("/readyz").body(Body::empty()).expect("a request"))
+        .await
+        .0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kartla_comes_back_by_itself_and_keeps_every_acknowledged_write() {
+    let Some(test_db) = TestDb::create(Backend::Postgres).await else {
+        return;
+    };
+    let upstream: SocketAddr = "127.0.0.1:5432".parse().expect("an address");
+    assert!(test_db.url.contains("127.0.0.1:5432"), "{}", test_db.url);
+    let proxy = Proxy::start(upstream).await;
+    let mut config = test_db.config(InitialSeed::None);
+    config.database_url = test_db.url.replace("127.0.0.1:5432", &proxy.address.to_string());
+    let app = TestApp::spawn_with(config).await;
+    let admin = token(&app, "admin", AccessRole::Admin, None).await;
+
+    let mut acknowledged = Vec::new();
+    for i in 0..5 {
+        acknowledged.push(
+            create(&app, &admin, &format!("Før {i}"))
+                .await
+                .expect("the database is up"),
+        );
+    }
+
+    // Cut as soon as the first of twenty concurrent writes is answered, so the others are cut at every
+    // stage (signing in, inside their transaction, committing): each is acknowledged or refused, and an
+    // acknowledged one must be in the database.
+    let names: Vec<String> = (0..20).map(|i| format!("Under {i}")).collect();
+    let mut pending: FuturesUnordered<_> = names.iter().map(|name| create(&app, &admin, name)).collect();
+    let mut during = Vec::new();
+    while let Some(result) = pending.next().await {
+        if during.is_empty() {
+            proxy.cut();
+        }
+        during.push(result);
+    }
+    let refused: Vec<&String> = during.iter().filter_map(|w| w.as_ref().err()).collect();
+    assert!(
+        refused.iter().all(|r| r.starts_with("SERVICE_UNAVAILABLE")),
+        "{refused:?}"
+    );
+    eprintln!("of 20 writes under way at the cut, {} were refused", refused.len());
+    acknowledged.extend(during.into_iter().flatten());
+
+    // While it is cut: every request fails with SERVICE_UNAVAILABLE, and Kartla is not ready.
+    for i in 0..3 {
+        let refused = create(&app, &admin, &format!("Nede {i}"))
+            .await
+            .expect_err("the database is down");
+        assert!(
+            refused.starts_with("SERVICE_UNAVAILABLE") || refused.starts_with("none"),
+            "{refused}"
+        );
+        let data = app
+            .graphql_with("{ organisations { totalCount } }", json!({}), None)
+            .await;
+        assert_eq!(data["errors"][0]["extensions"]["code"], "SERVICE_UNAVAILABLE", "{data}");
+    }
+    assert_eq!(ready(&app).await, StatusCode::SERVICE_UNAVAILABLE);
+
+    // Restored: ready again without a restart, and writes go through.
+    proxy.restore();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ready(&app).await != StatusCode::OK {
+        assert!(Instant::now() < deadline, "Kartla did not become ready again");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut after = None;
+    while after.is_none() {
+        assert!(Instant::now() < deadline, "writes did not go through again");
+        after = create(&app, &admin, "Etter").await.ok();
+    }
+    acknowledged.extend(after);
+
+    // Every acknowledged write is there (read past the proxy).
+    let db = test_db.connect().await;
+    let ids: Vec<uuid::Uuid> = acknowledged
+        .iter()
+        .map(|id| {
+            kartla::service::id::decode_as(
+                &async_graphql::ID(id.clone()),
+                kartla::service::id::NodeType::Organisation,
+            )
+            .expect("an organisation ID")
+        })
+        .collect();
+    let found = kartla::entity::organisation::Entity::find()
+        .filter(kartla::entity::organisation::Column::Id.is_in(ids.clone()))
+        .all(&db)
+        .await
+        .expect("the organisations");
+    assert_eq!(found.len(), ids.len(), "every acknowledged write is in the database");
+}
