@@ -43,6 +43,8 @@ pub struct Config {
     pub rate_limits: crate::http::rate_limit::RateLimits,
     /// How long one GraphQL request over HTTP may run before it is stopped.
     pub request_timeout: std::time::Duration,
+    /// Origins whose pages may call the API from a browser (CORS); none by default.
+    pub cors_origins: Vec<axum::http::HeaderValue>,
 }
 
 /// The default of [`Config::request_timeout`], in seconds.
@@ -68,6 +70,7 @@ impl Config {
             limits: crate::graphql::limits::Limits::default(),
             rate_limits: crate::http::rate_limit::RateLimits::default(),
             request_timeout: std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -98,7 +98,7 @@ pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
         feed,
         request_timeout: config.request_timeout,
     };
-    http::router(state, &config.rate_limits)
+    http::router(state, &config.rate_limits, &config.cors_origins)
 }
 
 /// Connects and applies pending migrations. A registry without a single organisation is new and gets the

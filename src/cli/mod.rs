@@ -127,6 +127,22 @@ struct ServeArgs {
     #[arg(long, env = "KARTLA_REQUEST_TIMEOUT", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECONDS,
           value_parser = clap::value_parser!(u64).range(1..))]
     request_timeout: u64,
+    /// Origins whose pages may call the API from a browser, comma-separated
+    /// (`https://dashboard.example.se`); none by default.
+    #[arg(long, env = "KARTLA_CORS_ORIGINS", value_delimiter = ',', value_parser = cors_origin)]
+    cors_origins: Vec<axum::http::HeaderValue>,
+}
+
+/// An origin for CORS: `scheme://host[:port]`, nothing after it.
+fn cors_origin(text: &str) -> Result<axum::http::HeaderValue, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("{text:?} is not an origin: {e}"))?;
+    let origin = url.origin().ascii_serialization();
+    if !matches!(url.scheme(), "http" | "https") || origin != text.trim_end_matches('/') {
+        return Err(format!(
+            "{text:?} is not an origin: give scheme://host[:port], such as https://example.se"
+        ));
+    }
+    axum::http::HeaderValue::from_str(&origin).map_err(|e| e.to_string())
 }
 
 /// What one GraphQL document may ask (the defaults are `Limits::default()`).
@@ -276,6 +292,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             client_ip_header: args.client_ip_header,
         },
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
+        cors_origins: args.cors_origins,
     };
     let app = Application::build(&config).await?;
     let address = app.address();

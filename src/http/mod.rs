@@ -13,9 +13,10 @@ pub mod rate_limit;
 mod subscription;
 
 use axum::Router;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::graphql::KartlaSchema;
 
@@ -33,7 +34,7 @@ pub struct AppState {
 }
 
 /// The application's routes, sharing one state; GraphQL and the export count against the rate limits.
-pub fn router(state: AppState, limits: &rate_limit::RateLimits) -> Router {
+pub fn router(state: AppState, limits: &rate_limit::RateLimits, cors_origins: &[HeaderValue]) -> Router {
     let limited = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/export/registry.json", get(export::registry))
@@ -49,7 +50,25 @@ pub fn router(state: AppState, limits: &rate_limit::RateLimits) -> Router {
         .route("/metrics", get(metrics::scrape))
         .route("/readyz", get(health::ready))
         .fallback(not_found);
-    log::wrap(routes).with_state(state)
+    log::wrap(routes.layer(cors(cors_origins))).with_state(state)
+}
+
+/// Cross-origin requests from the configured origins only (none by default: same-origin pages such as
+/// GraphiQL need none). Tokens travel in the Authorization header, never in cookies, so no credentials.
+fn cors(origins: &[HeaderValue]) -> CorsLayer {
+    use axum::http::{Method, header};
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([header::RETRY_AFTER, header::HeaderName::from_static("x-request-id")])
+        .max_age(std::time::Duration::from_secs(3600))
 }
 
 async fn not_found() -> impl IntoResponse {

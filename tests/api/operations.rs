@@ -95,3 +95,50 @@ async fn metrics_count_requests_errors_and_the_pool(test_db: TestDb) {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_on_allowed_origins_only_may_call_the_api() {
+    let test_db = TestDb::create(crate::helpers::Backend::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    let mut config = test_db.config(InitialSeed::None);
+    config.cors_origins = vec!["https://dashboard.example.se".parse().expect("a header value")];
+    let app = TestApp::spawn_with(config).await;
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method("OPTIONS")
+            .uri("/graphql")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type,authorization")
+            .body(Body::empty())
+            .expect("a request")
+    };
+    use tower::ServiceExt;
+    let allowed = app
+        .router
+        .clone()
+        .oneshot(preflight("https://dashboard.example.se"))
+        .await
+        .expect("an answer");
+    assert_eq!(allowed.status(), StatusCode::OK);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://dashboard.example.se"
+    );
+    let methods = allowed.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(methods.contains("POST"), "{methods}");
+    let other = app
+        .router
+        .clone()
+        .oneshot(preflight("https://elsewhere.example"))
+        .await
+        .expect("an answer");
+    assert!(
+        other.headers().get("access-control-allow-origin").is_none(),
+        "no other origin is allowed"
+    );
+}
