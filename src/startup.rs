@@ -6,7 +6,10 @@ use std::net::SocketAddr;
 use axum::Router;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use std::time::Duration;
+
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::config::{Config, InitialSeed};
 use crate::db::{self, ConnectError};
@@ -42,13 +45,18 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     address: SocketAddr,
+    stopping: watch::Sender<bool>,
 }
+
+/// How long in-flight requests may take to finish after a stop signal.
+pub const GRACE_PERIOD: Duration = Duration::from_secs(10);
 
 impl Application {
     /// Connects, migrates, seeds a new database as configured, and binds the listener.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let db = prepare_database(config).await?;
-        let router = build_router(db, config);
+        let (stopping, stop) = watch::channel(false);
+        let router = router_with_stop(db, config, stop);
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| StartupError::Bind {
@@ -63,6 +71,7 @@ impl Application {
             listener,
             router,
             address,
+            stopping,
         })
     }
 
@@ -71,18 +80,41 @@ impl Application {
         self.address
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+    /// Serves until Ctrl-C or SIGTERM; then accepts no more connections, closes subscriptions with a close
+    /// frame (1001, going away), and lets requests in flight finish for up to [`GRACE_PERIOD`].
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        let mut stopped = self.stopping.subscribe();
+        let stopping = self.stopping;
+        let signal = async move {
+            shutdown_signal().await;
+            let _ = stopping.send(true);
+        };
+        let server = axum::serve(self.listener, service).with_graceful_shutdown(signal);
+        let grace = async move {
+            let _ = stopped.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(GRACE_PERIOD).await;
+        };
+        tokio::select! {
+            served = server => served,
+            () = grace => {
+                tracing::warn!("requests still in flight after the grace period of {GRACE_PERIOD:?}; stopping anyway");
+                Ok(())
+            }
+        }
     }
 }
 
 /// The router for a prepared database, and the watcher of its change feed (which must be made inside a
 /// tokio runtime).
 pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
+    // A stop that never comes: the sender is dropped, and the router's sockets never hear of a stop.
+    let (_, stop) = watch::channel(false);
+    router_with_stop(db, config, stop)
+}
+
+/// [`build_router`] whose WebSocket connections close when `stop` turns true.
+fn router_with_stop(db: DatabaseConnection, config: &Config, stop: watch::Receiver<bool>) -> Router {
     http::metrics::install();
     let feed = FeedHead::start(db.clone());
     let schema = graphql::build_schema(
@@ -97,6 +129,7 @@ pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
         db,
         feed,
         request_timeout: config.request_timeout,
+        stop,
     };
     http::router(state, &config.rate_limits, &config.cors_origins)
 }

@@ -31,6 +31,8 @@ pub struct AppState {
     pub feed: crate::service::change_feed::FeedHead,
     /// How long one GraphQL request over HTTP may run.
     pub request_timeout: std::time::Duration,
+    /// Turns true when the server is stopping: WebSocket connections close.
+    pub stop: tokio::sync::watch::Receiver<bool>,
 }
 
 /// The application's routes, sharing one state; GraphQL and the export count against the rate limits.

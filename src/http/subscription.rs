@@ -99,7 +99,18 @@ async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols,
     let mut outgoing = GraphqlSocket::new(executor, incoming, protocol)
         .connection_data(data)
         .on_connection_init(move |payload| sign_in(db, payload));
-    while let Some(message) = outgoing.next().await {
+    let mut stop = state.stop.clone();
+    loop {
+        let message = tokio::select! {
+            message = outgoing.next() => message,
+            // A stop that can never come (its sender gone) disables this branch.
+            true = stopping(&mut stop) => {
+                let close = CloseFrame { code: 1001, reason: "the server is stopping; reconnect with your last position".into() };
+                let _ = sink.send(Message::Close(Some(close))).await;
+                break;
+            }
+        };
+        let Some(message) = message else { break };
         let message = match message {
             WsMessage::Text(text) => Message::Text(text.into()),
             WsMessage::Close(code, reason) => Message::Close(Some(CloseFrame {
@@ -111,6 +122,11 @@ async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols,
             break;
         }
     }
+}
+
+/// Waits until the server is stopping (true), or until it can no longer stop (false).
+async fn stopping(stop: &mut tokio::sync::watch::Receiver<bool>) -> bool {
+    stop.wait_for(|stopping| *stopping).await.is_ok()
 }
 
 /// The connection's viewer from the `connection_init` payload: `{"Authorization": "Bearer <token>"}` (or

@@ -144,3 +144,35 @@ async fn a_change_through_one_instance_reaches_subscribers_of_another() {
     );
     eprintln!("the event crossed instances in {:?}", started.elapsed());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_signal_closes_subscriptions_and_ends_the_process() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("kartla.db").display());
+    let mut instance = Instance::start(&url);
+    instance.ready().await;
+    let mut socket = Socket::signed_in(instance.address, "graphql-transport-ws", json!({})).await;
+    socket
+        .subscribe("1", "subscription { registryChanged { position } }", json!({}))
+        .await;
+    // A query on the same socket answered means the subscription has started too.
+    socket.subscribe("2", "{ __typename }", json!({})).await;
+    assert_eq!(socket.receive().await["type"], "next");
+    assert_eq!(socket.receive().await["type"], "complete");
+
+    let pid = instance.process.id().expect("a running process").to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .expect("kill runs");
+    assert!(killed.success());
+    let close = socket.receive().await;
+    assert_eq!(close["type"], "close", "{close}");
+    assert_eq!(close["code"], 1001, "going away: {close}");
+    let status = tokio::time::timeout(Duration::from_secs(30), instance.process.wait())
+        .await
+        .expect("the process ends within the deadline")
+        .expect("its status");
+    assert!(status.success(), "{status}");
+}
