@@ -238,15 +238,5 @@ pub fn paged<M, N>(page: Page<M>, total: TotalCount, id_of: impl Fn(&M) -> Uuid,
         .into_iter()
         .map(|model| (page::encode_cursor(id_of(&model)), to_node(model)))
         .collect();
-    let page_info = PageInfo {
-        has_previous_page: page.has_previous,
-        has_next_page: page.has_next,
-        start_cursor: edges.first().map(|(cursor, _)| cursor.clone()),
-        end_cursor: edges.last().map(|(cursor, _)| cursor.clone()),
-    };
-    Paged {
-        edges,
-        page_info,
-        total,
-    }
+    Paged::new(edges, page.has_previous, page.has_next, total)
 }

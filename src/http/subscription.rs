@@ -32,6 +32,9 @@ use crate::service::language::LanguagePreferences;
 /// The subprotocols Kartla speaks, the current one first.
 const PROTOCOLS: [&str; 2] = ["graphql-transport-ws", "graphql-ws"];
 
+/// The largest WebSocket message or frame a client may send.
+const MAX_MESSAGE_BYTES: usize = 1 << 20;
+
 /// A WebSocket upgrade, when the request asks for one.
 pub struct Upgrade(pub WebSocketUpgrade);
 
@@ -57,7 +60,11 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Upgrade {
 /// Accepts a WebSocket at `/graphql` in one of [`PROTOCOLS`]; a bad `Authorization` header on the upgrade
 /// is refused with 401 before the socket opens.
 pub async fn accept(state: AppState, headers: &HeaderMap, Upgrade(upgrade): Upgrade) -> HttpResponse {
-    let upgrade = upgrade.protocols(PROTOCOLS);
+    // A protocol message carries one document (at most 32 KiB by default) and its variables.
+    let upgrade = upgrade
+        .protocols(PROTOCOLS)
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES);
     let Some(protocol) = upgrade
         .selected_protocol()
         .and_then(|p| p.to_str().ok())

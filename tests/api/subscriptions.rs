@@ -257,3 +257,23 @@ async fn a_subscriber_too_far_behind_is_told_to_catch_up(test_db: TestDb) {
         assert_eq!(socket.receive().await["type"], "complete");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_message_closes_the_socket() {
+    let test_db = TestDb::create(crate::helpers::Backend::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    let app = TestApp::spawn(&test_db, InitialSeed::None).await;
+    let address = app.serve().await;
+    let mut socket = Socket::signed_in(address, "graphql-transport-ws", json!({})).await;
+    let huge = "x".repeat(2 << 20);
+    socket
+        .subscribe("1", "{ __typename }", json!({ "padding": huge }))
+        .await;
+    let answer = socket.receive().await;
+    assert!(
+        matches!(answer["type"].as_str(), Some("close" | "closed" | "error")),
+        "a 2 MB message is not read: {answer}"
+    );
+    assert_ne!(answer["type"], "next");
+}
