@@ -56,10 +56,12 @@ impl Socket {
 
     /// Sends one protocol message.
     pub async fn send(&mut self, message: Value) {
-        self.inner
-            .send(Message::Text(message.to_string().into()))
-            .await
-            .expect("the message is sent");
+        self.try_send(message).await.expect("the message is sent");
+    }
+
+    /// Sends one protocol message; whether it could be sent.
+    pub async fn try_send(&mut self, message: Value) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+        self.inner.send(Message::Text(message.to_string().into())).await
     }
 
     /// Starts operation `id`.
