@@ -28,8 +28,12 @@ try {
   // A subscription from the same page, over WebSocket: the feed from its start sends events at once. The
   // page is reloaded with the subscription as GraphiQL's stored query, so the editor has parsed it before
   // the run button is pressed (typing into the editor is parsed after a pause).
-  await page.evaluate(() => window.localStorage.setItem("graphiql:query",
-    'subscription Changes { registryChanged(after: "0") { position operation recordType } }'));
+  // GraphiQL prefers its saved tabs to the saved query, and saves them after a pause: clear them first.
+  await page.evaluate(() => {
+    window.localStorage.clear();
+    window.localStorage.setItem("graphiql:query",
+      'subscription Changes { registryChanged(after: "0") { position operation recordType } }');
+  });
   await page.reload();
   await page.waitForSelector(".graphiql-query-editor .CodeMirror", { timeout: 30000 });
   await page.waitForFunction(
