@@ -16,7 +16,8 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde_json::json;
-use sha2::{Digest, Sha256};
+
+use crate::service::token;
 
 /// The default requests per minute per anonymous client address.
 pub const DEFAULT_ANONYMOUS_PER_MINUTE: u32 = 1_200;
@@ -80,12 +81,17 @@ pub async fn limit(State(limiter): State<Limiter>, request: Request, next: Next)
             bucket.retain_recent();
         }
     }
-    let (bucket, key, who) = match request.headers().get(header::AUTHORIZATION) {
+    let (bucket, key, kind, who) = match request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         // The token's hash, so no secret is kept in memory longer than the request.
-        Some(value) => (&buckets.tokens, hex(&Sha256::digest(value.as_bytes())), "this token"),
+        Some(value) => (&buckets.tokens, token::hash(value), "token", "this token"),
         None => (
             &buckets.anonymous,
             client(buckets, &request),
+            "anonymous",
             "anonymous requests from this address",
         ),
     };
@@ -95,7 +101,7 @@ pub async fn limit(State(limiter): State<Limiter>, request: Request, next: Next)
     match bucket.check_key(&key) {
         Ok(()) => next.run(request).await,
         Err(not_until) => {
-            super::metrics::rate_limited(if who == "this token" { "token" } else { "anonymous" });
+            super::metrics::rate_limited(kind);
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             let body = json!({ "errors": [{
@@ -130,8 +136,4 @@ fn client(buckets: &Buckets, request: &Request) -> String {
                 .map(|ConnectInfo(peer)| peer.ip().to_string())
         })
         .unwrap_or_else(|| "unknown".to_owned())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -14,8 +14,8 @@ use crate::error::Error;
 /// Every token starts with this, so a leaked one is easy to recognise in logs and by secret scanners.
 pub const PREFIX: &str = "kartla_";
 
-/// The hash stored for a token's secret.
-fn hash(secret: &str) -> String {
+/// The hash stored for a token's secret (hex SHA-256).
+pub fn hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
