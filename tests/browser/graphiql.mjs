@@ -1,6 +1,5 @@
 // Opens Kartla's GraphiQL page in headless Chromium, runs the page's example query with its run button,
-// then a subscription, and prints what the page showed as one JSON line:
-// {"response": ..., "subscription": ..., "errors": [...]}.
+// and prints what the page showed as one JSON line: {"response": ..., "errors": [...]}.
 // Usage: node graphiql.mjs http://127.0.0.1:PORT/
 import { chromium } from "playwright-core";
 
@@ -25,30 +24,7 @@ try {
     { timeout: 30000 },
   );
   const response = await page.textContent(".graphiql-response");
-  // A subscription from the same page, over WebSocket: the feed from its start sends events at once. The
-  // page is reloaded with the subscription as GraphiQL's stored query, so the editor has parsed it before
-  // the run button is pressed (typing into the editor is parsed after a pause).
-  // GraphiQL prefers its saved tabs to the saved query, and saves them after a pause: clear them first.
-  await page.evaluate(() => {
-    window.localStorage.clear();
-    window.localStorage.setItem("graphiql:query",
-      'subscription Changes { registryChanged(after: "0") { position operation recordType } }');
-  });
-  await page.reload();
-  await page.waitForSelector(".graphiql-query-editor .CodeMirror", { timeout: 30000 });
-  await page.waitForFunction(
-    () => document.querySelector(".graphiql-query-editor .CodeMirror")?.CodeMirror?.getValue().includes("registryChanged"),
-    null,
-    { timeout: 30000 },
-  );
-  await page.click(".graphiql-execute-button");
-  await page.waitForFunction(
-    () => (document.querySelector(".graphiql-response")?.textContent ?? "").includes("registryChanged"),
-    null,
-    { timeout: 30000 },
-  );
-  const subscription = await page.textContent(".graphiql-response");
-  console.log(JSON.stringify({ response, subscription, errors }));
+  console.log(JSON.stringify({ response, errors }));
 } finally {
   await browser.close();
 }
