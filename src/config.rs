@@ -45,6 +45,10 @@ pub struct Config {
     pub request_timeout: std::time::Duration,
     /// Origins whose pages may call the API from a browser (CORS); none by default.
     pub cors_origins: Vec<axum::http::HeaderValue>,
+    /// How many documents automatic persisted queries remember.
+    pub persisted_query_cache: usize,
+    /// When set, only these documents run (and automatic persisted queries are off).
+    pub trusted_documents: Option<crate::http::persisted::TrustedDocuments>,
 }
 
 /// The default of [`Config::request_timeout`], in seconds.
@@ -71,6 +75,8 @@ impl Config {
             rate_limits: crate::http::rate_limit::RateLimits::default(),
             request_timeout: std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECONDS),
             cors_origins: Vec::new(),
+            persisted_query_cache: crate::http::persisted::DEFAULT_CACHE_ENTRIES,
+            trusted_documents: None,
         }
     }
 }

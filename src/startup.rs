@@ -129,6 +129,13 @@ fn router_with_stop(db: DatabaseConnection, config: &Config, stop: watch::Receiv
         db,
         feed,
         request_timeout: config.request_timeout,
+        persisted: std::sync::Arc::new(match &config.trusted_documents {
+            Some(trusted) => http::persisted::PersistedDocuments::trusted(trusted.clone()),
+            None => http::persisted::PersistedDocuments::automatic(
+                config.persisted_query_cache,
+                config.limits.document_bytes,
+            ),
+        }),
         stop,
     };
     http::router(state, &config.rate_limits, &config.cors_origins)

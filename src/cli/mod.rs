@@ -19,6 +19,7 @@ use crate::config::{
 use std::num::NonZeroU32;
 
 use crate::graphql::limits::Limits;
+use crate::http::persisted::TrustedDocuments;
 use crate::http::rate_limit::{self, RateLimits};
 use crate::service::seed::{self, DemoFiles, ReferenceFiles};
 use crate::startup::Application;
@@ -131,6 +132,14 @@ struct ServeArgs {
     /// (`https://dashboard.example.se`); none by default.
     #[arg(long, env = "KARTLA_CORS_ORIGINS", value_delimiter = ',', value_parser = cors_origin)]
     cors_origins: Vec<axum::http::HeaderValue>,
+    /// How many documents automatic persisted queries remember per instance (least recently used go).
+    #[arg(long, env = "KARTLA_PERSISTED_QUERY_CACHE", default_value_t = crate::http::persisted::DEFAULT_CACHE_ENTRIES,
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
+    persisted_query_cache: usize,
+    /// Run only the documents in this manifest (a JSON object from SHA-256 to document, or an Apollo
+    /// persisted query manifest); everything else is refused with UNTRUSTED_DOCUMENT.
+    #[arg(long, env = "KARTLA_TRUSTED_DOCUMENTS")]
+    trusted_documents: Option<PathBuf>,
 }
 
 /// An origin for CORS: `scheme://host[:port]`, nothing after it.
@@ -293,6 +302,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         },
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         cors_origins: args.cors_origins,
+        persisted_query_cache: args.persisted_query_cache,
+        trusted_documents: match &args.trusted_documents {
+            Some(path) => {
+                let trusted = TrustedDocuments::read(path).map_err(|e| anyhow::anyhow!("--trusted-documents: {e}"))?;
+                tracing::info!(documents = trusted.len(), "only the trusted documents run");
+                Some(trusted)
+            }
+            None => None,
+        },
     };
     let app = Application::build(&config).await?;
     let address = app.address();

@@ -101,8 +101,49 @@ fn not_acceptable() -> Response {
     request_error(StatusCode::NOT_ACCEPTABLE, Answer::Json, message)
 }
 
+/// How the request came: GET may only run queries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+}
+
 /// Runs a request and answers it in the negotiated media type.
-async fn execute(state: &AppState, headers: &HeaderMap, answer: Answer, request: async_graphql::Request) -> Response {
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    answer: Answer,
+    method: Method,
+    mut request: async_graphql::Request,
+) -> Response {
+    if let Err(error) = state.persisted.resolve(&mut request) {
+        let label = error
+            .extensions
+            .as_ref()
+            .and_then(|e| match e.get("code") {
+                Some(async_graphql::Value::String(code)) => Some(code.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        super::metrics::request(None, "refused", std::time::Duration::ZERO, &[label.as_str()]);
+        let status = match answer {
+            Answer::GraphqlResponse => StatusCode::BAD_REQUEST,
+            Answer::Json => StatusCode::OK,
+        };
+        let body = json!({ "errors": [error] });
+        return (status, [(header::CONTENT_TYPE, answer.media_type())], body.to_string()).into_response();
+    }
+    if method == Method::Get && is_mutation(&request.query, request.operation_name.as_deref()) {
+        let mut response = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            answer,
+            "Mutations are only accepted with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
     let viewer = match super::auth::viewer(&state.db, headers).await {
         Ok(viewer) => viewer,
         Err(refusal) => return refused(answer, refusal),
@@ -215,11 +256,16 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         let message = "The body must be one JSON object {\"query\": ...}; batches are not accepted";
         return request_error(StatusCode::BAD_REQUEST, answer, message);
     }
-    if !value.get("query").is_some_and(serde_json::Value::is_string) {
-        return request_error(StatusCode::BAD_REQUEST, answer, "The body has no \"query\" string");
+    let persisted = value
+        .get("extensions")
+        .is_some_and(|extensions| extensions.get("persistedQuery").is_some());
+    match value.get("query") {
+        Some(serde_json::Value::String(_)) => {}
+        None if persisted => {}
+        _ => return request_error(StatusCode::BAD_REQUEST, answer, "The body has no \"query\" string"),
     }
     match serde_json::from_value::<async_graphql::Request>(value) {
-        Ok(request) => execute(&state, &headers, answer, request).await,
+        Ok(request) => execute(&state, &headers, answer, Method::Post, request).await,
         Err(error) => request_error(StatusCode::BAD_REQUEST, answer, &format!("Malformed request: {error}")),
     }
 }
@@ -246,7 +292,9 @@ pub async fn get(
         return super::subscription::accept(state, &headers, upgrade).await;
     }
     let params = params.ok().map(|Query(params)| params);
-    let has_query = params.as_ref().is_some_and(|p| p.query.is_some());
+    let has_query = params
+        .as_ref()
+        .is_some_and(|p| p.query.is_some() || p.extensions.is_some());
     if !has_query && wants_html(&headers) {
         return graphiql::page().await;
     }
@@ -256,21 +304,11 @@ pub async fn get(
     let Some(params) = params else {
         return request_error(StatusCode::BAD_REQUEST, answer, "Malformed URL parameters");
     };
-    let Some(query) = params.query else {
+    // A persisted query names its document in `extensions` instead.
+    if params.query.is_none() && params.extensions.is_none() {
         return request_error(StatusCode::BAD_REQUEST, answer, "Missing the \"query\" parameter");
-    };
-    if is_mutation(&query, params.operation_name.as_deref()) {
-        let mut response = request_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            answer,
-            "Mutations are only accepted with POST",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
     }
-    let mut request = async_graphql::Request::new(query);
+    let mut request = async_graphql::Request::new(params.query.unwrap_or_default());
     request.operation_name = params.operation_name;
     for (name, text) in [("variables", &params.variables), ("extensions", &params.extensions)] {
         let Some(text) = text else { continue };
@@ -288,7 +326,7 @@ pub async fn get(
             }
         }
     }
-    execute(&state, &headers, answer, request).await
+    execute(&state, &headers, answer, Method::Get, request).await
 }
 
 /// Whether the operation a GET would run is a mutation (or a subscription, which GET cannot serve either).

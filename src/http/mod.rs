@@ -9,6 +9,7 @@ mod graphql;
 mod health;
 mod log;
 pub mod metrics;
+pub mod persisted;
 pub mod rate_limit;
 mod subscription;
 
@@ -29,8 +30,10 @@ pub struct AppState {
     pub db: sea_orm::DatabaseConnection,
     /// The change feed's head, poked after each mutation so subscribers hear of it at once.
     pub feed: crate::service::change_feed::FeedHead,
-    /// How long one GraphQL request over HTTP may run.
+    /// How long one GraphQL query or mutation may run, over HTTP or WebSocket.
     pub request_timeout: std::time::Duration,
+    /// Documents named by hash: automatic persisted queries, or the trusted documents only.
+    pub persisted: std::sync::Arc<persisted::PersistedDocuments>,
     /// Turns true when the server is stopping: WebSocket connections close.
     pub stop: tokio::sync::watch::Receiver<bool>,
 }

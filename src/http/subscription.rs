@@ -8,9 +8,11 @@
 //! read from the database until it has taken the ones before.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::http::{WebSocket as GraphqlSocket, WebSocketProtocols, WsMessage};
-use async_graphql::{Data, Executor, Request, Response};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Data, Executor, Request, Response, ServerError};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
@@ -23,6 +25,7 @@ use serde_json::Value;
 
 use super::AppState;
 use super::auth::{self, Refusal};
+use super::persisted::PersistedDocuments;
 use crate::graphql::KartlaSchema;
 use crate::graphql::loader::Loader;
 use crate::graphql::viewer::Viewer;
@@ -101,6 +104,8 @@ async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols,
         schema: state.schema.clone(),
         db: state.db.clone(),
         feed: state.feed.clone(),
+        persisted: state.persisted.clone(),
+        timeout: state.request_timeout,
     };
     let db = state.db.clone();
     let mut outgoing = GraphqlSocket::new(executor, incoming, protocol)
@@ -159,40 +164,65 @@ async fn sign_in(db: DatabaseConnection, payload: Value) -> async_graphql::Resul
     Ok(data)
 }
 
-/// Runs each operation of a socket with a loader of its own, driven as HTTP requests are, and pokes the
-/// feed's watcher after a mutation.
+/// Runs each operation of a socket with a loader of its own, driven as HTTP requests are: its document
+/// resolved from a hash as over HTTP, a query or mutation stopped after the request timeout, and the feed's
+/// watcher poked after a mutation.
 #[derive(Clone)]
 struct Operations {
     schema: KartlaSchema,
     db: DatabaseConnection,
     feed: FeedHead,
+    persisted: Arc<PersistedDocuments>,
+    timeout: Duration,
 }
 
 impl Executor for Operations {
     async fn execute(&self, request: Request) -> Response {
-        let (loader, turns) = Loader::new(self.db.clone());
-        turns.drive(self.schema.execute(request.data(loader))).await
+        self.execute_stream(request, None).next().await.unwrap_or_default()
     }
 
-    fn execute_stream(&self, request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
-        let changes = super::graphql::is_mutation(&request.query, request.operation_name.as_deref());
+    fn execute_stream(&self, mut request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
+        if let Err(error) = self.persisted.resolve(&mut request) {
+            return futures_util::stream::once(future::ready(Response::from_errors(vec![error]))).boxed();
+        }
+        let operation = super::graphql::operation_of(&request.query, request.operation_name.as_deref());
+        let kind = operation.map(|(_, kind)| kind);
         let (loader, turns) = Loader::new(self.db.clone());
         let request = request.data(loader);
         let responses = match session_data {
             Some(data) => self.schema.execute_stream_with_session_data(request, data),
             None => self.schema.execute_stream(request),
         };
-        let feed = self.feed.clone();
-        turns
-            .drive_stream(responses)
-            .chain(
-                futures_util::stream::once(async move {
-                    if changes {
-                        feed.poke();
-                    }
-                })
-                .filter_map(|()| future::ready(None)),
-            )
-            .boxed()
+        let responses = turns.drive_stream(responses);
+        if kind == Some(OperationType::Subscription) {
+            return responses.boxed();
+        }
+        // A query or a mutation answers once, within the request timeout; dropping it rolls back.
+        let (feed, timeout) = (self.feed.clone(), self.timeout);
+        futures_util::stream::once(async move {
+            let mut responses = std::pin::pin!(responses);
+            let response = match tokio::time::timeout(timeout, responses.next()).await {
+                Ok(response) => response.unwrap_or_default(),
+                Err(_) => Response::from_errors(vec![timed_out(timeout)]),
+            };
+            if kind == Some(OperationType::Mutation) {
+                feed.poke();
+            }
+            response
+        })
+        .boxed()
     }
+}
+
+fn timed_out(timeout: Duration) -> ServerError {
+    let message = format!(
+        "the operation took longer than {} s and was stopped; ask for less at once",
+        timeout.as_secs_f64()
+    );
+    let mut error = ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", "TIMEOUT");
+    error
 }

@@ -67,6 +67,12 @@ fn bad_database_urls_are_one_line_errors() {
 fn bad_flags_and_seed_files_are_refused() {
     let (code, _, stderr) = kartla(&["serve", "--listen", "not-an-address"]);
     assert_eq!(code, 2, "{stderr}");
+    let (code, _, stderr) = kartla(&["serve", "--trusted-documents", "/no/such/manifest.json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: --trusted-documents: cannot read /no/such/manifest.json"),
+        "{stderr}"
+    );
     let dir = tempfile::tempdir().expect("a directory");
     let url = format!("sqlite://{}/k.db?mode=rwc", dir.path().display());
     let (code, _, stderr) = kartla(&[

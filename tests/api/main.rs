@@ -23,6 +23,7 @@ mod mutations;
 mod operations;
 mod order;
 mod outage;
+mod persisted;
 mod properties;
 mod rate_limits;
 mod registry_file;
