@@ -220,6 +220,27 @@ enum SeedData {
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
+    /// The demo data plus a generated national-scale registry, for benchmarks: per unit of scale 5,000
+    /// initiatives, 50,000 activities and 500,000 participations, with roles, goals, themes, status
+    /// updates and texts in three languages. Deterministic for a scale and seed.
+    Synthetic {
+        /// Units of scale (a fraction such as 0.01 gives a small registry).
+        #[arg(long, default_value_t = 1.0, value_parser = scale)]
+        scale: f64,
+        /// The random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// A scale: a positive number, at most 100.
+fn scale(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(scale) if scale > 0.0 && scale <= 100.0 => Ok(scale),
+        _ => Err(format!(
+            "{text:?} is not a scale: give a number above 0 and at most 100"
+        )),
+    }
 }
 
 /// Parses the command line, runs the command and turns the outcome into an exit code.
@@ -343,6 +364,24 @@ async fn migrate(db: &DatabaseConnection, action: MigrateAction) -> anyhow::Resu
     Ok(())
 }
 
+/// Seeds the demo data (if not there yet), then the synthetic data with a progress bar.
+async fn synthetic(db: &DatabaseConnection, scale: f64, seed: u64) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let started = std::time::Instant::now();
+    seed::demo(db, &ReferenceFiles::bundled(), &DemoFiles::bundled()).await?;
+    let spec = seed::synthetic::Synthetic { scale, seed };
+    let bar = ProgressBar::new(spec.rows());
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {human_pos}/{human_len} rows, {per_sec}, ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let report = seed::synthetic::load(db, spec, &|rows| bar.set_position(rows)).await;
+    bar.finish_and_clear();
+    println!("{} in {:.1} s", report?, started.elapsed().as_secs_f64());
+    Ok(())
+}
+
 async fn seed(db: &DatabaseConnection, data: SeedData) -> anyhow::Result<()> {
     Migrator::up(db, None).await?;
     let report = match data {
@@ -360,6 +399,7 @@ async fn seed(db: &DatabaseConnection, data: SeedData) -> anyhow::Result<()> {
             };
             seed::demo(db, &ReferenceFiles::bundled(), &files).await?
         }
+        SeedData::Synthetic { scale, seed } => return synthetic(db, scale, seed).await,
     };
     println!("{report}");
     Ok(())

@@ -171,8 +171,9 @@ pub async fn load(db: &impl ConnectionTrait, owner: TextOwner, ids: &[Uuid]) -> 
     Ok(by_id)
 }
 
-/// Writes the texts of records of one type that have no texts yet (records just inserted).
-pub async fn insert(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uuid, &Texts)]) -> Result<(), DbErr> {
+/// Writes the texts of records of one type that have no texts yet (records just inserted); the number of
+/// rows written.
+pub async fn insert(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uuid, &Texts)]) -> Result<usize, DbErr> {
     let rows: Vec<(Uuid, &str, &Localized)> = records
         .iter()
         .flat_map(|(id, texts)| {
@@ -182,7 +183,8 @@ pub async fn insert(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uui
                 .flat_map(move |(field, list)| list.iter().map(move |text| (*id, field.as_str(), text)))
         })
         .collect();
-    for chunk in rows.chunks(200) {
+    // Five parameters a row: a chunk stays far below every database's limit on parameters.
+    for chunk in rows.chunks(1000) {
         let mut insert = Query::insert();
         insert
             .into_table(owner.text_table())
@@ -200,7 +202,7 @@ pub async fn insert(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uui
         }
         db.execute(&insert).await?;
     }
-    Ok(())
+    Ok(rows.len())
 }
 
 /// Replaces the translations of `field` of record `id` with `texts` (none: the field is cleared).
@@ -221,7 +223,8 @@ pub async fn replace(
     for text in texts {
         given.add(field, &text.lang, &text.text);
     }
-    insert(db, owner, &[(id, &given)]).await
+    insert(db, owner, &[(id, &given)]).await?;
+    Ok(())
 }
 
 /// The translations as JSON, `[{"lang": ..., "text": ...}]`, for the audit log.

@@ -34,5 +34,6 @@ mod seed;
 mod statements;
 mod statistics;
 mod subscriptions;
+mod synthetic;
 mod tokens;
 mod ws_client;

@@ -168,6 +168,64 @@ pub async fn record(db: &impl ConnectionTrait, at: DateTime<Utc>, changes: &[Cha
     Ok(())
 }
 
+/// Writes CREATE events for records of one type that were just inserted in bulk (the synthetic data), in
+/// one statement: the records take the next positions in the order of their IDs.
+pub async fn record_created(db: &impl ConnectionTrait, record_type: NodeType, ids: &[Uuid]) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let n = ids.len() as i64;
+    let before = advance(db, n).await? - n;
+    let scope = scope::of(record_type);
+    let select = Query::select()
+        .expr(Expr::cust(format!("{before} + ROW_NUMBER() OVER (ORDER BY id)")))
+        .column(Alias::new("created_at"))
+        .expr(Expr::val(Operation::Create.code()))
+        .expr(Expr::val(record_type.name()))
+        .column(Alias::new("id"))
+        .column(Alias::new("version"))
+        .expr(Expr::cust(scope.initiative))
+        .expr(Expr::cust(scope.organisation))
+        .from(Alias::new(scope.table))
+        .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()))
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(Alias::new("change_event"))
+        .columns(
+            [
+                "position",
+                "at",
+                "operation",
+                "record_type",
+                "record_id",
+                "version",
+                "initiative_id",
+                "organisation_id",
+            ]
+            .map(Alias::new),
+        )
+        .select_from(select)
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .to_owned();
+    let written = db.execute(&insert).await?.rows_affected();
+    if written != ids.len() as u64 {
+        return Err(DbErr::RecordNotFound(format!(
+            "{written} of {} {} records found to record the creation of",
+            ids.len(),
+            record_type.name()
+        )));
+    }
+    if db.get_database_backend() == DbBackend::Postgres {
+        let notify = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), (before + n).to_string().into()],
+        );
+        db.query_one_raw(notify).await?;
+    }
+    Ok(())
+}
+
 /// Raises the head by `n` and returns the new head, the last of the `n` positions taken. The row stays
 /// locked until the transaction ends.
 async fn advance(db: &impl ConnectionTrait, n: i64) -> Result<i64, DbErr> {

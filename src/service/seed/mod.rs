@@ -10,6 +10,7 @@ mod demo;
 mod demo_activities;
 mod plan;
 mod reference;
+pub mod synthetic;
 
 use std::fmt;
 use std::path::Path;
