@@ -54,7 +54,8 @@ pub const GRACE_PERIOD: Duration = Duration::from_secs(10);
 impl Application {
     /// Connects, migrates, seeds a new database as configured, and binds the listener.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
-        let db = prepare_database(config).await?;
+        let mut db = prepare_database(config).await?;
+        http::metrics::count_statements(&mut db);
         let (stopping, stop) = watch::channel(false);
         let router = router_with_stop(db, config, stop);
         let listener = TcpListener::bind(config.listen)

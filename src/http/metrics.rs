@@ -1,6 +1,6 @@
 //! `GET /metrics` in the Prometheus text format, through the `metrics` facade and its Prometheus exporter:
 //! GraphQL requests by operation name and outcome, their latency, errors by code, rate-limited requests,
-//! live subscribers, and the database pool's connections.
+//! live subscribers, the database pool's connections, and SQL statements.
 //!
 //! Operation names come from clients, so at most [`MAX_OPERATION_NAMES`] distinct ones become labels; the
 //! rest count as `other`.
@@ -80,6 +80,24 @@ pub fn request(operation: Option<&str>, outcome: &'static str, elapsed: Duration
     for code in codes {
         metrics::counter!("kartla_graphql_errors_total", "code" => (*code).to_owned()).increment(1);
     }
+}
+
+/// Counts every SQL statement `db` runs as `kartla_db_statements_total` (by kind: `select`, `insert`,
+/// `update`, `delete`, `other`), and those that fail as well, so an operator (and the benchmark) can
+/// see the statements per request.
+pub fn count_statements(db: &mut DatabaseConnection) {
+    db.set_metric_callback(|info| {
+        let sql = info.statement.sql.trim_start();
+        let kind = ["select", "insert", "update", "delete"]
+            .into_iter()
+            .find(|kind| {
+                sql.get(..kind.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(kind))
+            })
+            .unwrap_or("other");
+        let outcome = if info.failed { "error" } else { "ok" };
+        metrics::counter!("kartla_db_statements_total", "kind" => kind, "outcome" => outcome).increment(1);
+    });
 }
 
 /// Counts a request refused by a rate limit.
