@@ -17,6 +17,10 @@ impl ScalarType for CountryCode {
             Value::String(s) if s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic()) => {
                 Ok(CountryCode(s.to_ascii_uppercase()))
             }
+            // `country: SE` without quotes arrives as an enum value.
+            Value::Enum(name) => Err(InputValueError::custom(format!(
+                "a country code is a string: write \"{name}\" in quotes"
+            ))),
             _ => Err(InputValueError::custom(format!(
                 "{value} is not an ISO 3166-1 alpha-2 country code such as \"SE\""
             ))),

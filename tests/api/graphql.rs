@@ -178,6 +178,20 @@ async fn ids_resolve_and_bad_ids_are_errors(test_db: TestDb) {
         Value::Null
     );
     assert_eq!(app.error_code(r#"{ node(id: "not-an-id") { id } }"#).await, "BAD_ID");
+
+    // A country code written without quotes says so.
+    let body = app
+        .graphql_with(
+            "{ statistics(filter: {country: [SE]}) { totalCount } }",
+            json!({}),
+            None,
+        )
+        .await;
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("a country code is a string: write \"SE\" in quotes"),
+        "{body}"
+    );
 }
 
 async fn languages_follow_argument_then_header(test_db: TestDb) {
