@@ -92,7 +92,8 @@ pub fn encode_cursor(id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(format!("id:{id}"))
 }
 
-fn decode_cursor(cursor: &str) -> Result<Uuid, Error> {
+/// The ID in a cursor made by [`encode_cursor`]; anything else is a `BAD_CURSOR` error.
+pub fn decode_cursor(cursor: &str) -> Result<Uuid, Error> {
     let bad = || {
         Error::BadCursor(format!(
             "{cursor:?} is not a cursor of this list; use an `endCursor` or edge `cursor`"

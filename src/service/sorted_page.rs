@@ -38,7 +38,8 @@ impl Key {
         URL_SAFE_NO_PAD.encode(format!("at:{}|{}", self.at.to_rfc3339(), self.id))
     }
 
-    fn from_cursor(cursor: &str) -> Result<Key, Error> {
+    /// The place a cursor made by [`Key::cursor`] names; anything else is a `BAD_CURSOR` error.
+    pub fn from_cursor(cursor: &str) -> Result<Key, Error> {
         let bad = || {
             Error::BadCursor(format!(
                 "{cursor:?} is not a cursor of this list in this order; use an `endCursor` or edge `cursor`"
