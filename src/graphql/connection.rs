@@ -222,6 +222,12 @@ where
     M: Send + Sync + Clone + 'static,
 {
     let window = request.window().extend()?;
+    // A client that asks only for `totalCount` (participant counts on a page of activities) gets it
+    // without the pages being read.
+    let look = ctx.look_ahead();
+    if !(look.field("nodes").exists() || look.field("edges").exists() || look.field("pageInfo").exists()) {
+        return Ok(Paged::new(Vec::new(), false, false, TotalCount::List(list)));
+    }
     let page = ctx
         .data::<Loader>()?
         .load_one(key(window))
