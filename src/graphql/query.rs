@@ -340,8 +340,19 @@ impl Query {
     ) -> async_graphql::Result<InitiativeStatistics> {
         let filter = filter.unwrap_or_default().into_service().extend()?;
         let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let look = ctx.look_ahead();
+        let asked = |field: &str| look.field(field).exists();
+        let facets = statistics::Facets {
+            status: asked("totalCount") || asked("byStatus"),
+            country: asked("byCountry"),
+            theme: asked("byTheme"),
+            focus_area: asked("byFocusArea"),
+            school_level: asked("bySchoolLevel"),
+            responsible_kind: asked("byResponsibleOrganisationKind"),
+            region: asked("byRegion"),
+        };
         Ok(InitiativeStatistics(
-            statistics::statistics(db, &filter).await.extend()?,
+            statistics::statistics(db, &filter, facets).await.extend()?,
         ))
     }
 }

@@ -60,8 +60,32 @@ where
     Ok(sorted(out))
 }
 
-/// The facets of the initiatives `filter` selects.
-pub async fn statistics(db: &impl ConnectionTrait, filter: &InitiativeFilter) -> Result<InitiativeStatistics, Error> {
+/// Which facets to count: each is one GROUP BY, and some (regions, over every participation) cost far
+/// more than others, so only those asked for are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Facets {
+    /// The total and the statuses (the total is the sum of the statuses).
+    pub status: bool,
+    /// Countries.
+    pub country: bool,
+    /// Themes.
+    pub theme: bool,
+    /// Focus areas.
+    pub focus_area: bool,
+    /// School levels.
+    pub school_level: bool,
+    /// Kinds of responsible organisations.
+    pub responsible_kind: bool,
+    /// Regions of participants.
+    pub region: bool,
+}
+
+/// The facets in `facets` of the initiatives `filter` selects; the others are left empty.
+pub async fn statistics(
+    db: &impl ConnectionTrait,
+    filter: &InitiativeFilter,
+    facets: Facets,
+) -> Result<InitiativeStatistics, Error> {
     let ids = select(filter).select_only().column(initiative::Column::Id).into_query();
     let pairs = |value: Expr, from: SelectStatement| -> SelectStatement {
         let mut statement = from;
@@ -79,8 +103,16 @@ pub async fn statistics(db: &impl ConnectionTrait, filter: &InitiativeFilter) ->
         )
     };
 
-    let by_status = facet(db, on_initiatives(initiative::Column::Status)).await?;
-    let by_country = facet(db, on_initiatives(initiative::Column::Country)).await?;
+    let by_status = if facets.status {
+        facet(db, on_initiatives(initiative::Column::Status)).await?
+    } else {
+        Vec::new()
+    };
+    let by_country = if facets.country {
+        facet(db, on_initiatives(initiative::Column::Country)).await?
+    } else {
+        Vec::new()
+    };
     let total = by_status.iter().map(|(_, n)| n).sum();
 
     let themes = Query::select()
@@ -98,7 +130,11 @@ pub async fn statistics(db: &impl ConnectionTrait, filter: &InitiativeFilter) ->
             Expr::col((initiative_theme::Entity, initiative_theme::Column::InitiativeId)).in_subquery(ids.clone()),
         )
         .to_owned();
-    let by_theme = facet(db, pairs(Expr::col((theme::Entity, theme::Column::Id)), themes)).await?;
+    let by_theme = if facets.theme {
+        facet(db, pairs(Expr::col((theme::Entity, theme::Column::Id)), themes)).await?
+    } else {
+        Vec::new()
+    };
 
     let goals = Query::select()
         .expr_as(
@@ -113,7 +149,11 @@ pub async fn statistics(db: &impl ConnectionTrait, filter: &InitiativeFilter) ->
         )
         .and_where(Expr::col((initiative_goal::Entity, initiative_goal::Column::InitiativeId)).in_subquery(ids.clone()))
         .to_owned();
-    let by_focus_area = facet(db, pairs(Expr::col((goal::Entity, goal::Column::FocusAreaId)), goals)).await?;
+    let by_focus_area = if facets.focus_area {
+        facet(db, pairs(Expr::col((goal::Entity, goal::Column::FocusAreaId)), goals)).await?
+    } else {
+        Vec::new()
+    };
 
     let levels = Query::select()
         .expr_as(
@@ -123,11 +163,15 @@ pub async fn statistics(db: &impl ConnectionTrait, filter: &InitiativeFilter) ->
         .from(initiative_school_level::Entity)
         .and_where(Expr::col(initiative_school_level::Column::InitiativeId).in_subquery(ids.clone()))
         .to_owned();
-    let by_school_level = facet(
-        db,
-        pairs(Expr::col(initiative_school_level::Column::SchoolLevel), levels),
-    )
-    .await?;
+    let by_school_level = if facets.school_level {
+        facet(
+            db,
+            pairs(Expr::col(initiative_school_level::Column::SchoolLevel), levels),
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
 
     let responsible = Query::select()
         .expr_as(
@@ -145,14 +189,18 @@ pub async fn statistics(db: &impl ConnectionTrait, filter: &InitiativeFilter) ->
             Expr::col((responsibility::Entity, responsibility::Column::Role)).is_in([Role::Lead, Role::Responsible]),
         )
         .to_owned();
-    let by_responsible_kind = facet(
-        db,
-        pairs(
-            Expr::col((organisation::Entity, organisation::Column::Kind)),
-            responsible,
-        ),
-    )
-    .await?;
+    let by_responsible_kind = if facets.responsible_kind {
+        facet(
+            db,
+            pairs(
+                Expr::col((organisation::Entity, organisation::Column::Kind)),
+                responsible,
+            ),
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
 
     let participants = Query::select()
         .expr_as(
@@ -173,14 +221,18 @@ pub async fn statistics(db: &impl ConnectionTrait, filter: &InitiativeFilter) ->
         .and_where(Expr::col((activity::Entity, activity::Column::InitiativeId)).in_subquery(ids))
         .and_where(Expr::col((organisation::Entity, organisation::Column::ParentId)).is_not_null())
         .to_owned();
-    let by_region = facet(
-        db,
-        pairs(
-            Expr::col((organisation::Entity, organisation::Column::ParentId)),
-            participants,
-        ),
-    )
-    .await?;
+    let by_region = if facets.region {
+        facet(
+            db,
+            pairs(
+                Expr::col((organisation::Entity, organisation::Column::ParentId)),
+                participants,
+            ),
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
 
     Ok(InitiativeStatistics {
         total,

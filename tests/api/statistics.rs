@@ -66,6 +66,12 @@ async fn statistics_match_the_filtered_list(test_db: TestDb) {
         json!([{ "region": { "name": "Stockholms län" }, "count": 1 }])
     );
     assert_eq!(stats["byFocusArea"], json!([]));
+    // Only the facets asked for are counted, and they are the same.
+    let only = app
+        .query(r#"{ statistics(filter: {country: ["SE"]}) { totalCount byRegion { count } } }"#)
+        .await;
+    assert_eq!(only["statistics"]["totalCount"], 4);
+    assert_eq!(only["statistics"]["byRegion"], json!([{ "count": 1 }]));
 
     for filter in [
         "{status: [COMPLETED]}",
