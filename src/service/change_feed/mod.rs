@@ -11,7 +11,7 @@ mod scope;
 pub mod snapshot;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, InsertStatement, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement};
 use uuid::Uuid;
 
@@ -129,25 +129,7 @@ pub async fn record(db: &impl ConnectionTrait, at: DateTime<Utc>, changes: &[Cha
             .from(Alias::new(scope.table))
             .and_where(Expr::col(Alias::new("id")).eq(change.id))
             .to_owned();
-        let insert = Query::insert()
-            .into_table(Alias::new("change_event"))
-            .columns(
-                [
-                    "position",
-                    "at",
-                    "operation",
-                    "record_type",
-                    "record_id",
-                    "version",
-                    "initiative_id",
-                    "organisation_id",
-                ]
-                .map(Alias::new),
-            )
-            .select_from(select)
-            .map_err(|e| DbErr::Custom(e.to_string()))?
-            .to_owned();
-        let written = db.execute(&insert).await?;
+        let written = db.execute(&insert_events(select)?).await?;
         if written.rows_affected() != 1 {
             return Err(DbErr::RecordNotFound(format!(
                 "no {} {} to record a change of",
@@ -156,8 +138,35 @@ pub async fn record(db: &impl ConnectionTrait, at: DateTime<Utc>, changes: &[Cha
             )));
         }
     }
+    notify(db, last).await
+}
+
+/// `INSERT INTO change_event (...) SELECT ...`, the select giving the event's columns in order.
+fn insert_events(select: SelectStatement) -> Result<InsertStatement, DbErr> {
+    Ok(Query::insert()
+        .into_table(Alias::new("change_event"))
+        .columns(
+            [
+                "position",
+                "at",
+                "operation",
+                "record_type",
+                "record_id",
+                "version",
+                "initiative_id",
+                "organisation_id",
+            ]
+            .map(Alias::new),
+        )
+        .select_from(select)
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .to_owned())
+}
+
+/// On PostgreSQL, tells every listening instance of the new head `last`: delivered when (and only if)
+/// the transaction commits.
+async fn notify(db: &impl ConnectionTrait, last: i64) -> Result<(), DbErr> {
     if db.get_database_backend() == DbBackend::Postgres {
-        // Delivered to every listening instance when (and only if) the transaction commits.
         let notify = Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_notify($1, $2)",
@@ -189,25 +198,7 @@ pub async fn record_created(db: &impl ConnectionTrait, record_type: NodeType, id
         .from(Alias::new(scope.table))
         .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()))
         .to_owned();
-    let insert = Query::insert()
-        .into_table(Alias::new("change_event"))
-        .columns(
-            [
-                "position",
-                "at",
-                "operation",
-                "record_type",
-                "record_id",
-                "version",
-                "initiative_id",
-                "organisation_id",
-            ]
-            .map(Alias::new),
-        )
-        .select_from(select)
-        .map_err(|e| DbErr::Custom(e.to_string()))?
-        .to_owned();
-    let written = db.execute(&insert).await?.rows_affected();
+    let written = db.execute(&insert_events(select)?).await?.rows_affected();
     if written != ids.len() as u64 {
         return Err(DbErr::RecordNotFound(format!(
             "{written} of {} {} records found to record the creation of",
@@ -215,15 +206,7 @@ pub async fn record_created(db: &impl ConnectionTrait, record_type: NodeType, id
             record_type.name()
         )));
     }
-    if db.get_database_backend() == DbBackend::Postgres {
-        let notify = Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_notify($1, $2)",
-            [CHANNEL.into(), (before + n).to_string().into()],
-        );
-        db.query_one_raw(notify).await?;
-    }
-    Ok(())
+    notify(db, before + n).await
 }
 
 /// Raises the head by `n` and returns the new head, the last of the `n` positions taken. The row stays
