@@ -242,7 +242,7 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         };
         return request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, answer, &message);
     }
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
+    let mut value: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(value) => value,
         Err(error) => {
             return request_error(
@@ -262,6 +262,11 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     match value.get("query") {
         Some(serde_json::Value::String(_)) => {}
         None if persisted => {}
+        Some(serde_json::Value::Null) if persisted => {
+            if let Some(object) = value.as_object_mut() {
+                object.remove("query");
+            }
+        }
         _ => return request_error(StatusCode::BAD_REQUEST, answer, "The body has no \"query\" string"),
     }
     match serde_json::from_value::<async_graphql::Request>(value) {

@@ -163,15 +163,16 @@ impl PersistedDocuments {
         }
         match &self.mode {
             Mode::Automatic(cache) => {
+                // Most requests name no hash: they take no lock.
+                let Some(hash) = persisted else { return Ok(()) };
                 let mut cache = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                match (persisted, sent) {
-                    (None, _) => {}
-                    (Some(hash), true) => {
+                match (hash, sent) {
+                    (hash, true) => {
                         if request.query.len() <= self.max_bytes {
                             cache.put(hash, Arc::from(request.query.as_str()));
                         }
                     }
-                    (Some(hash), false) => match cache.get(&hash) {
+                    (hash, false) => match cache.get(&hash) {
                         Some(document) => request.query = document.to_string(),
                         None => return Err(not_found()),
                     },

@@ -82,7 +82,11 @@ async fn automatic_persisted_queries_register_once_then_run_by_hash() {
         Some(2)
     );
 
-    let (status, by_post) = post(&app, json!({ "variables": variables, "extensions": persisted(&hash) })).await;
+    let (status, by_post) = post(
+        &app,
+        json!({ "query": null, "variables": variables, "extensions": persisted(&hash) }),
+    )
+    .await;
     assert_eq!((status, &by_post), (StatusCode::OK, &registered));
     let (status, by_get) = get(
         &app,

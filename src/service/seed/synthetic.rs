@@ -57,8 +57,8 @@ impl Synthetic {
         let initiatives = self.initiatives() as u64;
         let activities = initiatives * ACTIVITIES_PER_INITIATIVE as u64;
         let participations = activities * PARTICIPANTS_PER_ACTIVITY as u64;
-        // Records and their events, links, texts.
-        2 * (initiatives * 3 + activities + participations) + initiatives * 5 + initiatives * 12 + activities * 4
+        // Records and their events; links (5.5 an initiative) and status updates; texts.
+        2 * (initiatives * 3 + activities + participations) + initiatives * 8 + initiatives * 12 + activities * 4
     }
 }
 
