@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 
 /// How long an SQLite writer waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -161,5 +161,25 @@ impl StartupLock {
             Some(StartupConnection::MySql(connection)) => connection.close().await,
             None => Ok(()),
         };
+    }
+}
+
+/// Refreshes the query planner's statistics of `tables` after a bulk load (the synthetic data, an
+/// import): without them PostgreSQL plans for the tables as they were, and read a page of 50 activities in
+/// 45 ms instead of 4 after the synthetic load. SQLite analyses the whole file.
+pub async fn analyze(db: &DatabaseConnection, tables: &[&str]) -> Result<(), sea_orm::DbErr> {
+    match db.get_database_backend() {
+        // MariaDB answers ANALYZE TABLE with a result set.
+        DbBackend::MySql => {
+            let sql = format!("ANALYZE TABLE {}", tables.join(", "));
+            db.query_all_raw(Statement::from_string(DbBackend::MySql, sql))
+                .await
+                .map(drop)
+        }
+        DbBackend::Postgres => db
+            .execute_unprepared(&format!("ANALYZE {}", tables.join(", ")))
+            .await
+            .map(drop),
+        _ => db.execute_unprepared("ANALYZE").await.map(drop),
     }
 }

@@ -166,16 +166,11 @@ impl PersistedDocuments {
                 // Most requests name no hash: they take no lock.
                 let Some(hash) = persisted else { return Ok(()) };
                 let mut cache = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                match (hash, sent) {
-                    (hash, true) => {
-                        if request.query.len() <= self.max_bytes {
-                            cache.put(hash, Arc::from(request.query.as_str()));
-                        }
-                    }
-                    (hash, false) => match cache.get(&hash) {
-                        Some(document) => request.query = document.to_string(),
-                        None => return Err(not_found()),
-                    },
+                if !sent {
+                    let document = cache.get(&hash).ok_or_else(not_found)?;
+                    request.query = document.to_string();
+                } else if request.query.len() <= self.max_bytes {
+                    cache.put(hash, Arc::from(request.query.as_str()));
                 }
             }
             Mode::Trusted(trusted) => {

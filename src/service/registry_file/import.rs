@@ -220,6 +220,13 @@ pub async fn import(db: &DatabaseConnection, file: &Value, progress: &ProgressBa
     }
     let after = snapshot::take(&txn).await?;
     change_feed::commit(txn, chrono::Utc::now(), &snapshot::changes(&before, &after)).await?;
+    let text_tables: Vec<String> = TextOwner::ALL.iter().map(|o| format!("{}_text", o.table())).collect();
+    let tables: Vec<&str> = TABLES
+        .iter()
+        .copied()
+        .chain(text_tables.iter().map(String::as_str))
+        .collect();
+    crate::db::analyze(db, &tables).await?;
     progress.finish();
     Ok(total as u64)
 }

@@ -188,7 +188,7 @@ pub async fn load(
     }
     let report = writer.report;
     txn.commit().await?;
-    analyze(db).await?;
+    crate::db::analyze(db, &FILLED).await?;
     Ok(report)
 }
 
@@ -209,24 +209,6 @@ const FILLED: [&str; 14] = [
     "participation",
     "change_event",
 ];
-
-/// Refreshes the query planner's statistics after a bulk load: without them PostgreSQL plans for the
-/// empty tables it last looked at (and reads a page of 50 activities in 45 ms instead of 1).
-async fn analyze(db: &DatabaseConnection) -> Result<(), DbErr> {
-    let sql = match db.get_database_backend() {
-        sea_orm::DbBackend::MySql => format!("ANALYZE TABLE {}", FILLED.join(", ")),
-        sea_orm::DbBackend::Postgres => format!("ANALYZE {}", FILLED.join(", ")),
-        _ => "ANALYZE".to_owned(),
-    };
-    match db.get_database_backend() {
-        // MariaDB answers ANALYZE TABLE with a result set.
-        sea_orm::DbBackend::MySql => db
-            .query_all_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::MySql, sql))
-            .await
-            .map(drop),
-        _ => db.execute_unprepared(&sql).await.map(drop),
-    }
-}
 
 /// The organisations and goals the synthetic records refer to.
 struct Places {
