@@ -9,7 +9,7 @@ use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use crate::config::{Config, InitialSeed};
 use crate::db::{self, ConnectError};
@@ -46,7 +46,12 @@ pub struct Application {
     router: Router,
     address: SocketAddr,
     stopping: watch::Sender<bool>,
+    /// Ends (yields `None`) when every WebSocket connection has closed: each holds a sender.
+    sockets_closed: mpsc::Receiver<()>,
 }
+
+/// How long WebSocket connections may take to send their close frames once the server has stopped.
+const SOCKET_CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 /// How long in-flight requests may take to finish after a stop signal.
 pub const GRACE_PERIOD: Duration = Duration::from_secs(10);
@@ -57,7 +62,8 @@ impl Application {
         let mut db = prepare_database(config).await?;
         http::metrics::count_statements(&mut db);
         let (stopping, stop) = watch::channel(false);
-        let router = router_with_stop(db, config, stop);
+        let (sockets, sockets_closed) = mpsc::channel(1);
+        let router = router_with_stop(db, config, stop, sockets);
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| StartupError::Bind {
@@ -73,6 +79,7 @@ impl Application {
             router,
             address,
             stopping,
+            sockets_closed,
         })
     }
 
@@ -96,13 +103,18 @@ impl Application {
             let _ = stopped.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(GRACE_PERIOD).await;
         };
-        tokio::select! {
+        let served = tokio::select! {
             served = server => served,
             () = grace => {
                 tracing::warn!("requests still in flight after the grace period of {GRACE_PERIOD:?}; stopping anyway");
                 Ok(())
             }
-        }
+        };
+        // Upgraded WebSocket connections are not the HTTP server's to wait for: each sends its close frame
+        // on the stop signal and then drops its sender; the process ends when all have, or after a moment.
+        let mut sockets_closed = self.sockets_closed;
+        let _ = tokio::time::timeout(SOCKET_CLOSE_WAIT, sockets_closed.recv()).await;
+        served
     }
 }
 
@@ -111,11 +123,17 @@ impl Application {
 pub fn build_router(db: DatabaseConnection, config: &Config) -> Router {
     // A stop that never comes: the sender is dropped, and the router's sockets never hear of a stop.
     let (_, stop) = watch::channel(false);
-    router_with_stop(db, config, stop)
+    let (sockets, _) = mpsc::channel(1);
+    router_with_stop(db, config, stop, sockets)
 }
 
 /// [`build_router`] whose WebSocket connections close when `stop` turns true.
-fn router_with_stop(db: DatabaseConnection, config: &Config, stop: watch::Receiver<bool>) -> Router {
+fn router_with_stop(
+    db: DatabaseConnection,
+    config: &Config,
+    stop: watch::Receiver<bool>,
+    sockets: mpsc::Sender<()>,
+) -> Router {
     http::metrics::install();
     let feed = FeedHead::start(db.clone());
     let schema = graphql::build_schema(
@@ -138,6 +156,7 @@ fn router_with_stop(db: DatabaseConnection, config: &Config, stop: watch::Receiv
             ),
         }),
         stop,
+        sockets,
     };
     http::router(state, &config.rate_limits, &config.cors_origins)
 }

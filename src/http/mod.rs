@@ -36,6 +36,9 @@ pub struct AppState {
     pub persisted: std::sync::Arc<persisted::PersistedDocuments>,
     /// Turns true when the server is stopping: WebSocket connections close.
     pub stop: tokio::sync::watch::Receiver<bool>,
+    /// Held by every clone of the state, so by every open WebSocket connection: the server waits until
+    /// all are dropped before the process ends, so each close frame is sent. Nothing is sent on it.
+    pub sockets: tokio::sync::mpsc::Sender<()>,
 }
 
 /// The application's routes, sharing one state; GraphQL and the export count against the rate limits.
