@@ -99,3 +99,25 @@ impl From<sea_orm::DbErr> for Error {
         Error::Database(Arc::new(error))
     }
 }
+
+/// A request-level GraphQL error with `extensions.code` (a limit, a persisted-query refusal, a timeout).
+pub fn coded(code: &str, message: impl Into<String>) -> async_graphql::ServerError {
+    with_code(async_graphql::ServerError::new(message, None), code)
+}
+
+/// `error` with `extensions.code` set to `code`.
+pub fn with_code(mut error: async_graphql::ServerError, code: &str) -> async_graphql::ServerError {
+    error
+        .extensions
+        .get_or_insert_with(async_graphql::ErrorExtensionValues::default)
+        .set("code", code);
+    error
+}
+
+/// The `extensions.code` of an error, if it has one.
+pub fn code_of(error: &async_graphql::ServerError) -> Option<&str> {
+    match error.extensions.as_ref()?.get("code") {
+        Some(async_graphql::Value::String(code)) => Some(code),
+        _ => None,
+    }
+}

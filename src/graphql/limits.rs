@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, Name, ServerError, ServerResult, Value, Variables};
+use async_graphql::{Name, ServerResult, Value, Variables};
 
+use crate::error::{coded as refusal, with_code};
 use crate::service::page::DEFAULT_PAGE_SIZE;
 
 /// The limits, each configurable (see `kartla serve --help`).
@@ -93,18 +94,6 @@ impl Extension for Check {
         Measure::new(&document, variables, self.0).check()?;
         Ok(document)
     }
-}
-
-fn with_code(mut error: ServerError, code: &str) -> ServerError {
-    error
-        .extensions
-        .get_or_insert_with(ErrorExtensionValues::default)
-        .set("code", code);
-    error
-}
-
-fn refusal(code: &str, message: String) -> ServerError {
-    with_code(ServerError::new(message, None), code)
 }
 
 /// One walk over a document's operations.

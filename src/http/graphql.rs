@@ -117,15 +117,8 @@ async fn execute(
     mut request: async_graphql::Request,
 ) -> Response {
     if let Err(error) = state.persisted.resolve(&mut request) {
-        let label = error
-            .extensions
-            .as_ref()
-            .and_then(|e| match e.get("code") {
-                Some(async_graphql::Value::String(code)) => Some(code.clone()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        super::metrics::request(None, "refused", std::time::Duration::ZERO, &[label.as_str()]);
+        let code = crate::error::code_of(&error).unwrap_or("UNCODED");
+        super::metrics::request(None, "refused", std::time::Duration::ZERO, &[code]);
         let status = match answer {
             Answer::GraphqlResponse => StatusCode::BAD_REQUEST,
             Answer::Json => StatusCode::OK,
@@ -188,16 +181,7 @@ async fn execute(
     let codes: Vec<&str> = response
         .errors
         .iter()
-        .map(|error| {
-            error
-                .extensions
-                .as_ref()
-                .and_then(|e| match e.get("code") {
-                    Some(async_graphql::Value::String(code)) => Some(code.as_str()),
-                    _ => None,
-                })
-                .unwrap_or("UNCODED")
-        })
+        .map(|error| crate::error::code_of(error).unwrap_or("UNCODED"))
         .collect();
     let outcome = match (request_failed, response.errors.is_empty()) {
         (true, _) => "refused",

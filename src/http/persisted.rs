@@ -17,9 +17,10 @@ use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::{ErrorExtensionValues, Request, ServerError};
+use async_graphql::{Request, ServerError};
 use serde::Deserialize;
 
+use crate::error::coded as refusal;
 use crate::service::token::hash as sha256_hex;
 
 /// How many documents an instance remembers for automatic persisted queries, by default.
@@ -204,15 +205,6 @@ fn invalid(message: &str) -> ServerError {
     refusal("PERSISTED_QUERY_INVALID", message.to_owned())
 }
 
-fn refusal(code: &str, message: String) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(ErrorExtensionValues::default)
-        .set("code", code);
-    error
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,10 +222,7 @@ mod tests {
     }
 
     fn code(error: &ServerError) -> String {
-        match error.extensions.as_ref().and_then(|e| e.get("code")) {
-            Some(async_graphql::Value::String(code)) => code.clone(),
-            _ => String::new(),
-        }
+        crate::error::code_of(error).unwrap_or_default().to_owned()
     }
 
     #[test]

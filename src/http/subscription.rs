@@ -219,10 +219,5 @@ fn timed_out(timeout: Duration) -> ServerError {
         "the operation took longer than {} s and was stopped; ask for less at once",
         timeout.as_secs_f64()
     );
-    let mut error = ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", "TIMEOUT");
-    error
+    crate::error::coded("TIMEOUT", message)
 }
