@@ -1,4 +1,4 @@
-//! Kartla's benchmark: `cargo bench --bench api -- [options]` (see `--help` and README).
+//! Kartla's benchmark: `cargo bench --bench api -- [options]` (see `--help` and docs/performance.md).
 //!
 //! For each backend it makes a database, loads the synthetic registry at `--scale` with `kartla seed
 //! synthetic`, starts `kartla serve` (release build) and measures over HTTP:

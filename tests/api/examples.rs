@@ -1,5 +1,5 @@
-//! The README's examples, one per kind of user, run against the demo data: the queries are read from
-//! README.md, so the README and what Kartla answers cannot drift apart.
+//! The getting-started examples, one per kind of user, run against the demo data: the queries are read
+//! from docs/getting-started, so the documentation and what Kartla answers cannot drift apart.
 
 use kartla::config::InitialSeed;
 use serde_json::{Value, json};
@@ -7,18 +7,24 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestDb};
 use crate::on_every_backend;
 
-on_every_backend!(readme_examples_answer_as_documented);
+on_every_backend!(getting_started_examples_answer_as_documented);
 
-/// The GraphQL block of README.md whose first line is `# Example: {name}`.
+/// The GraphQL block of `docs/getting-started/{name}.md` whose first line is `# Example: {name}`.
 fn example(name: &str) -> String {
-    let readme = include_str!("../../README.md");
+    let page = match name {
+        "ministry" => include_str!("../../docs/getting-started/ministry.md"),
+        "agency" => include_str!("../../docs/getting-started/agency.md"),
+        "municipality" => include_str!("../../docs/getting-started/municipality.md"),
+        "vendor" => include_str!("../../docs/getting-started/vendor.md"),
+        _ => panic!("no getting-started page for {name:?}"),
+    };
     let marker = format!("```graphql\n# Example: {name}\n");
-    let start = readme
+    let start = page
         .find(&marker)
-        .unwrap_or_else(|| panic!("README.md has no example {name:?}"))
+        .unwrap_or_else(|| panic!("docs/getting-started/{name}.md has no example {name:?}"))
         + "```graphql\n".len();
-    let length = readme[start..].find("```").expect("the example's block ends");
-    readme[start..start + length].to_owned()
+    let length = page[start..].find("```").expect("the example's block ends");
+    page[start..start + length].to_owned()
 }
 
 async fn run(app: &TestApp, name: &str, variables: Value, language: Option<&str>) -> Value {
@@ -36,7 +42,7 @@ async fn lookup(app: &TestApp, query: &str, pointer: &str) -> String {
         .to_owned()
 }
 
-async fn readme_examples_answer_as_documented(test_db: TestDb) {
+async fn getting_started_examples_answer_as_documented(test_db: TestDb) {
     let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
 
     // A ministry: every goal of the Swedish strategy is a gap in the demo data.

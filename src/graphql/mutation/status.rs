@@ -27,7 +27,7 @@ pub struct SetInitiativeStatusInput {
     initiative_id: ID,
     /// The version of the initiative you last read; a newer one means someone changed it since (CONFLICT).
     expected_version: i32,
-    /// The new status (see the lifecycle in the README).
+    /// The new status (see the lifecycle in docs/status.md).
     status: Status,
     /// The day of the follow-up; today when not given.
     reported_on: Option<Date>,
