@@ -90,6 +90,12 @@ async fn a_query_run_in_chromium_returns_data() {
     let result: Value = serde_json::from_str(stdout.trim()).expect("one JSON line from the browser script");
     let response = result["response"].as_str().unwrap_or_default();
     assert!(response.contains(r#""totalCount": 290"#), "{response}");
+    // The default query also shows skolDigiplan's initiatives and who is responsible for them.
+    assert!(response.contains(r#""title": "skolDigiplan""#), "{response}");
+    assert!(
+        response.contains(r#""name": "Swedish National Agency for Education""#),
+        "{response}"
+    );
     assert_eq!(
         result["errors"],
         serde_json::json!([]),
