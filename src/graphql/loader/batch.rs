@@ -151,9 +151,20 @@ impl Loader {
                 }
             }
             let keys: Vec<K> = lock(&collected).iter().cloned().collect();
-            let _batch = batch;
             tracing::trace!(wave, key = std::any::type_name::<K>(), keys = keys.len(), "batch query");
-            registry.load(&keys).await.map(Arc::new)
+            // The query runs as a task of its own. Polled through the shared future, every row the driver
+            // hands over would wake each resolver waiting on the batch (hundreds, for a nested page), so
+            // a batch of n rows cost n times its waiters in wakes and polls; as a task it wakes them once,
+            // when it is done. The batch counts as running until the task ends, and the task is stopped
+            // if everyone waiting for it is gone.
+            let query = tokio::spawn(async move {
+                let _batch = batch;
+                registry.load(&keys).await.map(Arc::new)
+            });
+            match StopOnDrop(query).await {
+                Ok(found) => found,
+                Err(error) => Err(Error::Internal(format!("a batch query stopped: {error}"))),
+            }
         };
         Open {
             wave,
@@ -176,5 +187,22 @@ impl Loader {
             Ok(batcher) => batcher,
             Err(_) => unreachable!("batchers are stored under their key type's TypeId"),
         }
+    }
+}
+
+/// A spawned task that is stopped when whoever awaits it goes away (a cancelled request, a timeout).
+struct StopOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> std::future::Future for StopOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl<T> Drop for StopOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
