@@ -40,12 +40,15 @@ fn sorted<T: Ord>(mut rows: Vec<(T, i64)>) -> Vec<(T, i64)> {
     rows
 }
 
-/// Runs a grouped count: `statement` selects (value, initiative_id) pairs.
-async fn facet<T>(db: &impl ConnectionTrait, statement: SelectStatement) -> Result<Vec<(T, i64)>, Error>
+/// Runs a grouped count when `wanted` (else nothing): `statement` selects (value, initiative_id) pairs.
+async fn facet<T>(db: &impl ConnectionTrait, wanted: bool, statement: SelectStatement) -> Result<Vec<(T, i64)>, Error>
 where
     T: sea_orm::TryGetable + Ord,
     (T, i64): TryGetableMany,
 {
+    if !wanted {
+        return Ok(Vec::new());
+    }
     let grouped = Query::select()
         .column(Alias::new("v"))
         .expr_as(Expr::col(Alias::new("i")).count_distinct(), Alias::new("n"))
@@ -103,16 +106,8 @@ pub async fn statistics(
         )
     };
 
-    let by_status = if facets.status {
-        facet(db, on_initiatives(initiative::Column::Status)).await?
-    } else {
-        Vec::new()
-    };
-    let by_country = if facets.country {
-        facet(db, on_initiatives(initiative::Column::Country)).await?
-    } else {
-        Vec::new()
-    };
+    let by_status = facet(db, facets.status, on_initiatives(initiative::Column::Status)).await?;
+    let by_country = facet(db, facets.country, on_initiatives(initiative::Column::Country)).await?;
     let total = by_status.iter().map(|(_, n)| n).sum();
 
     let themes = Query::select()
@@ -130,11 +125,12 @@ pub async fn statistics(
             Expr::col((initiative_theme::Entity, initiative_theme::Column::InitiativeId)).in_subquery(ids.clone()),
         )
         .to_owned();
-    let by_theme = if facets.theme {
-        facet(db, pairs(Expr::col((theme::Entity, theme::Column::Id)), themes)).await?
-    } else {
-        Vec::new()
-    };
+    let by_theme = facet(
+        db,
+        facets.theme,
+        pairs(Expr::col((theme::Entity, theme::Column::Id)), themes),
+    )
+    .await?;
 
     let goals = Query::select()
         .expr_as(
@@ -149,11 +145,12 @@ pub async fn statistics(
         )
         .and_where(Expr::col((initiative_goal::Entity, initiative_goal::Column::InitiativeId)).in_subquery(ids.clone()))
         .to_owned();
-    let by_focus_area = if facets.focus_area {
-        facet(db, pairs(Expr::col((goal::Entity, goal::Column::FocusAreaId)), goals)).await?
-    } else {
-        Vec::new()
-    };
+    let by_focus_area = facet(
+        db,
+        facets.focus_area,
+        pairs(Expr::col((goal::Entity, goal::Column::FocusAreaId)), goals),
+    )
+    .await?;
 
     let levels = Query::select()
         .expr_as(
@@ -163,15 +160,12 @@ pub async fn statistics(
         .from(initiative_school_level::Entity)
         .and_where(Expr::col(initiative_school_level::Column::InitiativeId).in_subquery(ids.clone()))
         .to_owned();
-    let by_school_level = if facets.school_level {
-        facet(
-            db,
-            pairs(Expr::col(initiative_school_level::Column::SchoolLevel), levels),
-        )
-        .await?
-    } else {
-        Vec::new()
-    };
+    let by_school_level = facet(
+        db,
+        facets.school_level,
+        pairs(Expr::col(initiative_school_level::Column::SchoolLevel), levels),
+    )
+    .await?;
 
     let responsible = Query::select()
         .expr_as(
@@ -189,18 +183,15 @@ pub async fn statistics(
             Expr::col((responsibility::Entity, responsibility::Column::Role)).is_in([Role::Lead, Role::Responsible]),
         )
         .to_owned();
-    let by_responsible_kind = if facets.responsible_kind {
-        facet(
-            db,
-            pairs(
-                Expr::col((organisation::Entity, organisation::Column::Kind)),
-                responsible,
-            ),
-        )
-        .await?
-    } else {
-        Vec::new()
-    };
+    let by_responsible_kind = facet(
+        db,
+        facets.responsible_kind,
+        pairs(
+            Expr::col((organisation::Entity, organisation::Column::Kind)),
+            responsible,
+        ),
+    )
+    .await?;
 
     let participants = Query::select()
         .expr_as(
@@ -221,18 +212,15 @@ pub async fn statistics(
         .and_where(Expr::col((activity::Entity, activity::Column::InitiativeId)).in_subquery(ids))
         .and_where(Expr::col((organisation::Entity, organisation::Column::ParentId)).is_not_null())
         .to_owned();
-    let by_region = if facets.region {
-        facet(
-            db,
-            pairs(
-                Expr::col((organisation::Entity, organisation::Column::ParentId)),
-                participants,
-            ),
-        )
-        .await?
-    } else {
-        Vec::new()
-    };
+    let by_region = facet(
+        db,
+        facets.region,
+        pairs(
+            Expr::col((organisation::Entity, organisation::Column::ParentId)),
+            participants,
+        ),
+    )
+    .await?;
 
     Ok(InitiativeStatistics {
         total,

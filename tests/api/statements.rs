@@ -16,6 +16,48 @@ async fn nested_pages_take_the_same_statements_on_sqlite() {
     nested_pages_take_the_same_statements_for_5_and_50_rows(test_db).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_is_not_asked_for_is_not_read() {
+    let test_db = TestDb::create(crate::helpers::Backend::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    insert_initiatives(&test_db.connect().await, 3).await;
+
+    // A nested list asked only for its size counts, and reads none of its rows: one statement fewer than
+    // when its nodes are asked for too (the page of activities), and the same as asking for nothing.
+    let nested = |selection: &str| {
+        format!(
+            r#"{{ initiatives(first: 3, filter: {{query: "bulk"}}) {{ nodes {{ id activities(first: 10) {{ {selection} }} }} }} }}"#
+        )
+    };
+    let count_only = statements(&test_db, &nested("totalCount")).await;
+    let count_and_nodes = statements(&test_db, &nested("totalCount nodes { id }")).await;
+    let nodes_only = statements(&test_db, &nested("nodes { id }")).await;
+    assert_eq!(
+        count_and_nodes,
+        count_only + 1,
+        "a count alone reads no page of activities"
+    );
+    assert_eq!(count_and_nodes, nodes_only + 1, "nodes alone run no count");
+
+    // Statistics count only the facets asked for: one grouped count each (the total comes with the
+    // statuses), and one load of the records that three of them name (themes, focus areas, counties). So
+    // every facet takes nine statements more than the total alone.
+    let total = statements(&test_db, "{ statistics { totalCount } }").await;
+    let every = statements(
+        &test_db,
+        "{ statistics { totalCount byStatus { count } byCountry { count } byTheme { count } byFocusArea { count }
+           bySchoolLevel { count } byResponsibleOrganisationKind { count } byRegion { count } } }",
+    )
+    .await;
+    assert_eq!(
+        every,
+        total + 9,
+        "{total} statements for the total, {every} for every facet"
+    );
+}
+
 /// Runs `query` through a router whose connection counts statements, and returns the count.
 async fn statements(test_db: &TestDb, query: &str) -> usize {
     let counter = Arc::new(AtomicUsize::new(0));
