@@ -202,7 +202,7 @@ pub async fn import(db: &DatabaseConnection, file: &Value, progress: &ProgressBa
             .map(|o| rows_of("texts", o.table()).len())
             .sum::<usize>();
     progress.set_length(total as u64);
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::db::begin_bulk_write(db).await?;
     let before = snapshot::take(&txn).await?;
     for table in TABLES {
         let rows = rows_of("records", table);

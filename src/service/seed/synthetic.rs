@@ -152,7 +152,7 @@ pub async fn load(
     spec: Synthetic,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<SyntheticReport, SeedError> {
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::db::begin_bulk_write(db).await?;
     let first_id = seed_id(&["synthetic", &spec.seed.to_string(), "initiative", "0"]);
     if initiative::Entity::find_by_id(first_id).one(&txn).await?.is_some() {
         return Err(SeedError::File {
