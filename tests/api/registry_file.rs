@@ -7,8 +7,9 @@ use axum::http::{Request, StatusCode, header};
 use indicatif::ProgressBar;
 use kartla::config::InitialSeed;
 use kartla::entity::enums::AccessRole;
+use kartla::service::change_feed::snapshot;
 use kartla::service::registry_file::{self, Personal};
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, QueryOrder, Set};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestDb};
@@ -61,10 +62,30 @@ async fn a_round_trip_through_an_empty_database_gives_the_same_file(test_db: Tes
 
     let empty = TestDb::create(test_db.backend).await.expect("a second database");
     let target = TestApp::spawn(&empty, InitialSeed::None).await;
+    let before = snapshot::take(&target.db).await.expect("a snapshot");
+    assert!(before.is_empty(), "a registry with no seed holds nothing");
     let rows = registry_file::import(&target.db, &first, &ProgressBar::hidden())
         .await
         .expect("an import");
     assert!(rows > 1000, "{rows} rows imported");
+
+    // Into an empty registry the events come from the file itself; they are those that comparing the
+    // registry before and after the import finds: every record created once, in the same order.
+    let after = snapshot::take(&target.db).await.expect("a snapshot");
+    let expected: Vec<(String, uuid::Uuid)> = snapshot::changes(&before, &after)
+        .into_iter()
+        .map(|change| (change.operation.code().to_owned(), change.id))
+        .collect();
+    let events: Vec<(String, uuid::Uuid)> = kartla::entity::change_event::Entity::find()
+        .order_by_asc(kartla::entity::change_event::Column::Position)
+        .all(&target.db)
+        .await
+        .expect("the feed")
+        .into_iter()
+        .map(|event| (event.operation, event.record_id))
+        .collect();
+    assert!(expected.len() > 100, "{} records created", expected.len());
+    assert_eq!(events, expected);
     let second = registry_file::export(&target.db, Personal::Included)
         .await
         .expect("an export");

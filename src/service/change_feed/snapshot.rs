@@ -48,10 +48,11 @@ fn parents(table: &str) -> &'static [(&'static str, &'static str)] {
 struct Index<'a>(HashMap<String, BTreeMap<String, &'a Value>>);
 
 impl<'a> Index<'a> {
-    fn of(snapshot: &'a Snapshot) -> Self {
+    /// The rows of `file`, a registry file (a snapshot's or one being imported).
+    fn of(file: &'a Value) -> Self {
         let mut tables = HashMap::new();
         for (section, suffix) in [("records", ""), ("texts", "_text")] {
-            for (table, rows) in snapshot.0[section].as_object().into_iter().flatten() {
+            for (table, rows) in file[section].as_object().into_iter().flatten() {
                 let rows = rows.as_array().map(Vec::as_slice).unwrap_or_default();
                 let keyed = rows.iter().map(|row| (key(row), row)).collect();
                 tables.insert(format!("{table}{suffix}"), keyed);
@@ -120,7 +121,29 @@ fn owners(table: &str, row: &Value, snapshots: [&Index; 2], found: &mut Vec<(Nod
 /// The changes from `before` to `after`: records created, then records changed (an archive or a restore
 /// where that is what changed). Bulk writes only insert and update, so no record disappears.
 pub fn changes(before: &Snapshot, after: &Snapshot) -> Vec<Change> {
-    let (old, new) = (Index::of(before), Index::of(after));
+    diff(Index::of(&before.0), Index::of(&after.0))
+}
+
+impl Snapshot {
+    /// Whether the registry held nothing at all.
+    pub fn is_empty(&self) -> bool {
+        ["records", "texts"].iter().all(|section| {
+            self.0[*section]
+                .as_object()
+                .is_none_or(|tables| tables.values().all(|rows| rows.as_array().is_none_or(Vec::is_empty)))
+        })
+    }
+}
+
+/// The changes of writing registry file `file` into an empty registry: what [`changes`] would find between
+/// the empty registry and a snapshot taken after the write, which holds exactly the file's rows. An import
+/// into a new database uses it instead of exporting everything it has just written a second time.
+pub fn created_from(file: &Value) -> Vec<Change> {
+    diff(Index(HashMap::new()), Index::of(file))
+}
+
+/// The changes from the rows of `old` to those of `new`.
+fn diff(old: Index<'_>, new: Index<'_>) -> Vec<Change> {
     let mut created = Vec::new();
     let mut changed: Vec<(NodeType, Uuid, Operation)> = Vec::new();
     let mut tables: Vec<&String> = new.0.keys().chain(old.0.keys()).collect();

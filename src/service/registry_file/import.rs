@@ -218,8 +218,14 @@ pub async fn import(db: &DatabaseConnection, file: &Value, progress: &ProgressBa
         write_texts(&txn, owner, rows).await?;
         progress.inc(rows.len() as u64);
     }
-    let after = snapshot::take(&txn).await?;
-    change_feed::commit(txn, chrono::Utc::now(), &snapshot::changes(&before, &after)).await?;
+    // Into an empty registry the rows after the write are exactly the file's, so its events come from the
+    // file, without a second export of everything just written.
+    let changes = if before.is_empty() {
+        snapshot::created_from(file)
+    } else {
+        snapshot::changes(&before, &snapshot::take(&txn).await?)
+    };
+    change_feed::commit(txn, chrono::Utc::now(), &changes).await?;
     let text_tables: Vec<String> = TextOwner::ALL.iter().map(|o| format!("{}_text", o.table())).collect();
     let tables: Vec<&str> = TABLES
         .iter()
