@@ -110,9 +110,9 @@ const BULK_CACHE_KIB: i64 = 1024 * 1024;
 /// A write transaction for loading many rows at once (`kartla import`, the synthetic registry). On SQLite
 /// its connection gets a page cache large enough for the whole load: with the default 2 MB, a transaction
 /// of hundreds of thousands of rows with random UUID keys spills dirty pages to the WAL and writes them
-/// again and again, and the load spends its time in the kernel (the scale-1 import: 78 s before, 46 s
-/// after; the synthetic load: 33 s before, 21 s after). The setting stays with that connection until the
-/// process ends; only commands that load in bulk use this.
+/// again and again, and the load spends its time in the kernel (the scale-1 import, same build otherwise:
+/// 68 s with 36 s of system time before, 46 to 53 s with 18 to 20 s after). The setting stays with that
+/// connection until the process ends; only commands that load in bulk use this.
 pub async fn begin_bulk_write(
     db: &sea_orm::DatabaseConnection,
 ) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
