@@ -90,12 +90,9 @@ async fn a_query_run_in_chromium_returns_data() {
     let result: Value = serde_json::from_str(stdout.trim()).expect("one JSON line from the browser script");
     let response = result["response"].as_str().unwrap_or_default();
     assert!(response.contains(r#""totalCount": 290"#), "{response}");
-    // The default query also shows skolDigiplan's initiatives and who is responsible for them.
+    // The default query also shows skolDigiplan's initiatives. (Only what is near the top: the response
+    // pane renders the lines in view, so text further down may be missing from the page.)
     assert!(response.contains(r#""title": "skolDigiplan""#), "{response}");
-    assert!(
-        response.contains(r#""name": "Swedish National Agency for Education""#),
-        "{response}"
-    );
     assert_eq!(
         result["errors"],
         serde_json::json!([]),
