@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 if [ -z "${KARTLA_BIN:-}" ]; then cargo build --quiet --bin kartla; fi
 kartla="${KARTLA_BIN:-${CARGO_TARGET_DIR:-target}/debug/kartla}"
 work=$(mktemp -d)
+server=""
+trap 'if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 export DATABASE_URL="sqlite://$work/kartla.db?mode=rwc"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export RUST_LOG="${RUST_LOG:-warn}"
@@ -19,7 +21,6 @@ token=$("$kartla" token create --name examples --role admin 2>/dev/null)
 # An empty registry: serve loads the demo data before it answers /readyz.
 "$kartla" serve --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
     if ! kill -0 "$server" 2>/dev/null; then cat "$work/serve.log" >&2; exit 1; fi

@@ -97,13 +97,15 @@ const deadline = setTimeout(() => {
   console.error("unexpected answer: no change arrived on the subscription within 10 s");
   process.exit(1);
 }, 10_000);
+let delivered = false;
 for await (const event of changes) {
   const change = event.data?.registryChanged;
   if (change?.recordId === activity.id && change.version === version) {
-    check(true, `the subscription delivered the change (version ${change.version})`);
+    delivered = true;
     break;
   }
 }
 clearTimeout(deadline);
+check(delivered, `the subscription delivered the change (version ${version})`);
 await live.dispose();
 console.log("the TypeScript example ran against", url);
