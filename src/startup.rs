@@ -141,13 +141,13 @@ fn router_with_stop(
         config.fallback_languages.clone(),
         feed.clone(),
         config.subscription_max_lag,
-        config.limits,
     );
     let state = http::AppState {
         schema,
         db,
         feed,
         request_timeout: config.request_timeout,
+        limits: config.limits,
         persisted: std::sync::Arc::new(match &config.trusted_documents {
             Some(trusted) => http::persisted::PersistedDocuments::trusted(trusted.clone()),
             None => http::persisted::PersistedDocuments::automatic(

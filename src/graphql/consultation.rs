@@ -299,7 +299,7 @@ impl ConsultationFilter {
             action_plan: one(self.action_plan, NodeType::ActionPlan)?,
             organiser: one(self.organiser, NodeType::Organisation)?,
             open_on: self.open_on.map(|d| d.0),
-            query: self.query,
+            query: crate::service::text::filter_words(self.query)?,
         })
     }
 }

@@ -78,7 +78,7 @@ impl InitiativeFilter {
             active_from: self.active_from.map(|d| d.0),
             active_to: self.active_to.map(|d| d.0),
             updated_since: self.updated_since,
-            query: self.query,
+            query: crate::service::text::filter_words(self.query)?,
             include_archived: self.include_archived,
         })
     }

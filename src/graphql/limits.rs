@@ -1,17 +1,22 @@
-//! Limits on what one GraphQL document may ask, checked right after parsing and before validation and
-//! execution, for HTTP and WebSocket alike. Each refusal has its own `extensions.code` and names the limit:
-//! the document's size, the depth of its fields, its cost (a connection costs its page size times what it
-//! selects, so a fan-out of nested connections is refused before any of it runs), its aliases, its root
-//! fields, the directives on one field, and fragments that spread themselves.
+//! Limits on what one GraphQL document may ask, checked on the parsed document before validation and
+//! execution, for HTTP and WebSocket alike (see [`super::document`], which checks the size on the raw
+//! text first). Each refusal has its own `extensions.code` and names the limit: the depth of its fields,
+//! its cost (a connection costs its page size times what it selects, so a fan-out of nested connections
+//! is refused before any of it runs), the fields it expands to, its aliases, its root fields, the
+//! directives on one field, and fragments that spread themselves.
+//!
+//! The work of measuring is bounded by the document's size, not by what it expands to: each fragment is
+//! measured once and its summary reused wherever it is spread, so 30 fragments that each spread the next
+//! twice (2^30 fields) cost 30 summaries. Numbers saturate instead of overflowing.
 
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::collections::HashMap;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Name, ServerResult, Value, Variables};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet,
+};
+use async_graphql::{Name, ServerError, Value, Variables};
 
-use crate::error::{coded as refusal, with_code};
+use crate::error::coded as refusal;
 use crate::service::page::DEFAULT_PAGE_SIZE;
 
 /// The limits, each configurable (see `kartla serve --help`).
@@ -24,7 +29,7 @@ pub struct Limits {
     /// The cost of the query: each field costs 1 plus its selection's cost, times the page size for a
     /// connection (`first` or `last`, else the default page).
     pub complexity: u64,
-    /// Aliased fields in the document.
+    /// Aliased fields in the document, counted where fragments are spread.
     pub aliases: usize,
     /// Fields at the root of an operation.
     pub root_fields: usize,
@@ -45,225 +50,283 @@ impl Default for Limits {
     }
 }
 
-/// Fields and fragments visited per document at most: fragments that spread each other several times
-/// multiply, and this bounds the work of measuring them.
-const MAX_VISITS: usize = 100_000;
+/// Fields an operation may expand to through its fragments: validation and execution walk every one.
+pub const MAX_EXPANDED_FIELDS: u64 = 100_000;
 
-/// The extension that applies [`Limits`].
-pub struct QueryLimits(pub Limits);
+/// Selection sets nested in one another (fields, fragments and inline fragments each count), the bound
+/// async-graphql itself holds documents to; deeper chains are refused here first, with a code.
+pub const MAX_NESTING: usize = 32;
 
-impl ExtensionFactory for QueryLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Check(self.0))
-    }
+/// What a selection set amounts to once its fragments are expanded.
+#[derive(Clone, Copy, Default)]
+struct Summary<'a> {
+    /// Fields, counted where fragments are spread.
+    fields: u64,
+    /// The cost as [`Limits::complexity`] counts it.
+    cost: u64,
+    /// Aliased fields.
+    aliases: u64,
+    /// Fields at this level, through fragments.
+    roots: u64,
+    /// The deepest field's depth below this set (1 for a set of leaves) and its name.
+    depth: usize,
+    deepest: Option<&'a Name>,
+    /// Selection sets nested below this one.
+    nesting: usize,
 }
 
-struct Check(Limits);
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for Check {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        if query.len() > self.0.document_bytes {
-            return Err(refusal(
-                "DOCUMENT_TOO_LARGE",
-                format!(
-                    "the query is {} bytes; at most {} are accepted",
-                    query.len(),
-                    self.0.document_bytes
-                ),
-            ));
+impl<'a> Summary<'a> {
+    /// Adds the summary of a fragment spread or inline fragment at this level.
+    fn absorb(&mut self, inner: Summary<'a>) {
+        self.fields = self.fields.saturating_add(inner.fields);
+        self.cost = self.cost.saturating_add(inner.cost);
+        self.aliases = self.aliases.saturating_add(inner.aliases);
+        self.roots = self.roots.saturating_add(inner.roots);
+        if inner.depth > self.depth {
+            self.depth = inner.depth;
+            self.deepest = inner.deepest;
         }
-        let document = match next.run(ctx, query, variables).await {
-            Ok(document) => document,
-            Err(error) => {
-                // async-graphql refuses a document nested beyond its recursion limit, fragment cycles
-                // included, without saying which: the plain parser's document says.
-                let Ok(document) = async_graphql::parser::parse_query(query) else {
-                    return Err(with_code(error, "GRAPHQL_PARSE_FAILED"));
-                };
-                Measure::new(&document, variables, self.0).check()?;
-                return Err(with_code(error, "QUERY_TOO_DEEP"));
-            }
-        };
-        Measure::new(&document, variables, self.0).check()?;
-        Ok(document)
+        self.nesting = self.nesting.max(inner.nesting + 1);
     }
 }
 
-/// One walk over a document's operations.
+/// How much measuring a document took: selection items visited, each fragment once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Fields, spreads and inline fragments visited.
+    pub visits: usize,
+}
+
+/// Checks `document` against `limits`: every operation's shape (cycles, nesting, depth, directives,
+/// aliases, root fields, expanded fields), and the cost of `executed`, the operation that will run, with
+/// `variables` and the operation's own defaults for its page sizes.
+pub fn check(
+    document: &ExecutableDocument,
+    executed: &OperationDefinition,
+    variables: &Variables,
+    limits: &Limits,
+) -> Result<Work, ServerError> {
+    let operations: Vec<&OperationDefinition> = match &document.operations {
+        DocumentOperations::Single(operation) => vec![&operation.node],
+        DocumentOperations::Multiple(operations) => operations.values().map(|o| &o.node).collect(),
+    };
+    let mut shape = Measure::new(document, variables, None, limits);
+    for operation in operations {
+        let summary = shape.set(&operation.selection_set.node, 0)?;
+        check_shape(&summary, limits)?;
+    }
+    let mut pricing = Measure::new(document, variables, Some(executed), limits);
+    let summary = pricing.set(&executed.selection_set.node, 0)?;
+    if summary.cost > limits.complexity {
+        return Err(refusal(
+            "QUERY_TOO_COMPLEX",
+            format!(
+                "the query costs {} (each field 1, a connection its page size times what it selects); \
+                 at most {} is accepted: ask for smaller pages or fewer nested lists",
+                summary.cost, limits.complexity
+            ),
+        ));
+    }
+    Ok(Work {
+        visits: shape.visits + pricing.visits,
+    })
+}
+
+fn check_shape(summary: &Summary<'_>, limits: &Limits) -> Result<(), ServerError> {
+    if summary.nesting > MAX_NESTING {
+        return Err(refusal(
+            "QUERY_TOO_DEEP",
+            format!(
+                "the query nests {} selection sets (fields, fragments and inline fragments); at most {MAX_NESTING} are accepted",
+                summary.nesting
+            ),
+        ));
+    }
+    if summary.depth > limits.depth {
+        let name = summary.deepest.map(Name::as_str).unwrap_or("?");
+        return Err(refusal(
+            "QUERY_TOO_DEEP",
+            format!(
+                "the field {name} is nested {} fields deep; at most {} are accepted",
+                summary.depth, limits.depth
+            ),
+        ));
+    }
+    if summary.fields > MAX_EXPANDED_FIELDS {
+        return Err(refusal(
+            "QUERY_TOO_COMPLEX",
+            format!(
+                "the query expands to {} fields through its fragments; at most {MAX_EXPANDED_FIELDS} are accepted",
+                summary.fields
+            ),
+        ));
+    }
+    if summary.aliases > limits.aliases as u64 {
+        return Err(refusal(
+            "TOO_MANY_ALIASES",
+            format!(
+                "the query has more than {} aliases ({}, counted where fragments are spread)",
+                limits.aliases, summary.aliases
+            ),
+        ));
+    }
+    if summary.roots > limits.root_fields as u64 {
+        return Err(refusal(
+            "TOO_MANY_ROOT_FIELDS",
+            format!(
+                "the operation asks for {} root fields; at most {} are accepted",
+                summary.roots, limits.root_fields
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// One measuring pass, with the summaries of the fragments measured so far.
 struct Measure<'a> {
     document: &'a ExecutableDocument,
     variables: &'a Variables,
-    limits: Limits,
-    aliases: usize,
+    /// The operation whose variable defaults count for page sizes (none: only the request's variables).
+    operation: Option<&'a OperationDefinition>,
+    limits: &'a Limits,
+    fragments: HashMap<&'a str, Summary<'a>>,
+    /// Fragments being measured, innermost last: one spread again is a cycle.
+    entered: Vec<&'a str>,
     visits: usize,
 }
 
 impl<'a> Measure<'a> {
-    fn new(document: &'a ExecutableDocument, variables: &'a Variables, limits: Limits) -> Self {
+    fn new(
+        document: &'a ExecutableDocument,
+        variables: &'a Variables,
+        operation: Option<&'a OperationDefinition>,
+        limits: &'a Limits,
+    ) -> Self {
         Measure {
             document,
             variables,
+            operation,
             limits,
-            aliases: 0,
+            fragments: HashMap::new(),
+            entered: Vec::new(),
             visits: 0,
         }
     }
 
-    fn check(mut self) -> ServerResult<()> {
-        let operations: Vec<&SelectionSet> = match &self.document.operations {
-            DocumentOperations::Single(operation) => vec![&operation.node.selection_set.node],
-            DocumentOperations::Multiple(operations) => {
-                operations.values().map(|o| &o.node.selection_set.node).collect()
+    /// The summary of `set`, reached through `chain` nested selection sets.
+    fn set(&mut self, set: &'a SelectionSet, chain: usize) -> Result<Summary<'a>, ServerError> {
+        if chain > MAX_NESTING {
+            return Err(refusal(
+                "QUERY_TOO_DEEP",
+                format!(
+                    "the query nests more than {MAX_NESTING} selection sets (fields, fragments and inline fragments)"
+                ),
+            ));
+        }
+        let mut summary = Summary::default();
+        for item in &set.items {
+            self.visits += 1;
+            match &item.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    self.check_directives(field)?;
+                    let children = self.set(&field.selection_set.node, chain + 1)?;
+                    let page = self.page_size(field);
+                    summary.fields = summary.fields.saturating_add(children.fields.saturating_add(1));
+                    summary.cost = summary
+                        .cost
+                        .saturating_add(page.saturating_mul(children.cost).saturating_add(1));
+                    summary.aliases = summary
+                        .aliases
+                        .saturating_add(children.aliases)
+                        .saturating_add(u64::from(field.alias.is_some()));
+                    summary.roots = summary.roots.saturating_add(1);
+                    if children.depth + 1 > summary.depth {
+                        summary.depth = children.depth + 1;
+                        summary.deepest = children.deepest.or(Some(&field.name.node));
+                    }
+                    if !field.selection_set.node.items.is_empty() {
+                        summary.nesting = summary.nesting.max(children.nesting + 1);
+                    }
+                }
+                Selection::InlineFragment(inline) => {
+                    let inner = self.set(&inline.node.selection_set.node, chain + 1)?;
+                    summary.absorb(inner);
+                }
+                Selection::FragmentSpread(spread) => {
+                    if let Some(inner) = self.fragment(&spread.node.fragment_name.node, chain)? {
+                        summary.absorb(inner);
+                    }
+                }
             }
+        }
+        Ok(summary)
+    }
+
+    /// The summary of fragment `name`, measured once; `None` for an unknown fragment (validation's to
+    /// report).
+    fn fragment(&mut self, name: &'a Name, chain: usize) -> Result<Option<Summary<'a>>, ServerError> {
+        if let Some(summary) = self.fragments.get(name.as_str()) {
+            return Ok(Some(*summary));
+        }
+        if self.entered.contains(&name.as_str()) {
+            let mut through: Vec<&str> = self.entered.clone();
+            through.sort_unstable();
+            through.dedup();
+            return Err(refusal(
+                "FRAGMENT_CYCLE",
+                format!("the fragment {name} spreads itself (through {})", through.join(", ")),
+            ));
+        }
+        let Some(fragment) = self.document.fragments.get(name) else {
+            return Ok(None);
         };
-        for selection_set in operations {
-            let roots = self.root_fields(selection_set, &mut Vec::new())?;
-            if roots > self.limits.root_fields {
-                return Err(refusal(
-                    "TOO_MANY_ROOT_FIELDS",
-                    format!(
-                        "the operation asks for {roots} root fields; at most {} are accepted",
-                        self.limits.root_fields
-                    ),
-                ));
-            }
-            let cost = self.cost(selection_set, 1, &mut Vec::new())?;
-            if cost > self.limits.complexity {
-                return Err(refusal(
-                    "QUERY_TOO_COMPLEX",
-                    format!(
-                        "the query costs {cost} (each field 1, a connection its page size times what it selects); \
-                         at most {} is accepted: ask for smaller pages or fewer nested lists",
-                        self.limits.complexity
-                    ),
-                ));
-            }
+        self.entered.push(name.as_str());
+        let summary = self.set(&fragment.node.selection_set.node, chain + 1);
+        self.entered.pop();
+        let summary = summary?;
+        self.fragments.insert(name.as_str(), summary);
+        Ok(Some(summary))
+    }
+
+    fn check_directives(&self, field: &Field) -> Result<(), ServerError> {
+        if field.directives.len() > self.limits.directives {
+            return Err(refusal(
+                "TOO_MANY_DIRECTIVES",
+                format!(
+                    "the field {} has {} directives; at most {} are accepted",
+                    field.name.node,
+                    field.directives.len(),
+                    self.limits.directives
+                ),
+            ));
         }
         Ok(())
     }
 
-    /// The fields at the root of `set`, through its fragments.
-    fn root_fields(&mut self, set: &'a SelectionSet, fragments: &mut Vec<&'a Name>) -> ServerResult<usize> {
-        let mut n = 0;
-        for item in &set.items {
-            n += match &item.node {
-                Selection::Field(_) => 1,
-                Selection::InlineFragment(fragment) => {
-                    self.root_fields(&fragment.node.selection_set.node, fragments)?
-                }
-                Selection::FragmentSpread(spread) => match self.enter(&spread.node.fragment_name.node, fragments)? {
-                    Some(inner) => {
-                        let n = self.root_fields(inner, fragments)?;
-                        fragments.pop();
-                        n
-                    }
-                    None => 0,
-                },
-            };
+    /// The value of variable `name`: the request's, else the measured operation's default.
+    fn variable(&self, name: &Name) -> Option<Value> {
+        if let Some(value) = self.variables.get(name) {
+            return Some(value.clone());
         }
-        Ok(n)
-    }
-
-    /// The selection set of fragment `name`, entered (pushed on `fragments`); a fragment already being
-    /// entered is a cycle.
-    fn enter(&mut self, name: &'a Name, fragments: &mut Vec<&'a Name>) -> ServerResult<Option<&'a SelectionSet>> {
-        if fragments.contains(&name) {
-            return Err(refusal(
-                "FRAGMENT_CYCLE",
-                format!("the fragment {name} spreads itself (through {})", join(fragments)),
-            ));
-        }
-        let Some(fragment) = self.document.fragments.get(name) else {
-            // An unknown fragment is validation's to report.
-            return Ok(None);
-        };
-        fragments.push(name);
-        Ok(Some(&fragment.node.selection_set.node))
-    }
-
-    /// The cost of `set` at `depth`, checking depth, aliases and directives on the way.
-    fn cost(&mut self, set: &'a SelectionSet, depth: usize, fragments: &mut Vec<&'a Name>) -> ServerResult<u64> {
-        let mut total: u64 = 0;
-        for item in &set.items {
-            self.visits += 1;
-            if self.visits > MAX_VISITS {
-                return Err(refusal(
-                    "QUERY_TOO_COMPLEX",
-                    format!("the query expands to more than {MAX_VISITS} fields through its fragments"),
-                ));
-            }
-            let cost = match &item.node {
-                Selection::Field(field) => {
-                    let field = &field.node;
-                    if depth > self.limits.depth {
-                        return Err(refusal(
-                            "QUERY_TOO_DEEP",
-                            format!(
-                                "the field {} is nested {depth} fields deep; at most {} are accepted",
-                                field.name.node, self.limits.depth
-                            ),
-                        ));
-                    }
-                    if field.directives.len() > self.limits.directives {
-                        return Err(refusal(
-                            "TOO_MANY_DIRECTIVES",
-                            format!(
-                                "the field {} has {} directives; at most {} are accepted",
-                                field.name.node,
-                                field.directives.len(),
-                                self.limits.directives
-                            ),
-                        ));
-                    }
-                    if field.alias.is_some() {
-                        self.aliases += 1;
-                        if self.aliases > self.limits.aliases {
-                            return Err(refusal(
-                                "TOO_MANY_ALIASES",
-                                format!("the query has more than {} aliases", self.limits.aliases),
-                            ));
-                        }
-                    }
-                    let children = self.cost(&field.selection_set.node, depth + 1, fragments)?;
-                    let page = self.page_size(field);
-                    1u64.saturating_add(page.saturating_mul(children))
-                }
-                Selection::InlineFragment(fragment) => {
-                    self.cost(&fragment.node.selection_set.node, depth, fragments)?
-                }
-                Selection::FragmentSpread(spread) => match self.enter(&spread.node.fragment_name.node, fragments)? {
-                    Some(inner) => {
-                        let cost = self.cost(inner, depth, fragments)?;
-                        fragments.pop();
-                        cost
-                    }
-                    None => 0,
-                },
-            };
-            total = total.saturating_add(cost);
-        }
-        Ok(total)
+        let operation = self.operation?;
+        operation
+            .variable_definitions
+            .iter()
+            .find(|definition| definition.node.name.node == *name)
+            .and_then(|definition| definition.node.default_value.as_ref())
+            .map(|value| value.node.clone())
     }
 
     /// How many items a field returns at most: `first` or `last` of a connection (the default page when
     /// neither is given and it selects `nodes` or `edges`), otherwise 1.
-    fn page_size(&self, field: &async_graphql::parser::types::Field) -> u64 {
+    fn page_size(&self, field: &Field) -> u64 {
         let asked = field
             .arguments
             .iter()
             .filter(|(name, _)| matches!(name.node.as_str(), "first" | "last"))
             .filter_map(|(_, value)| {
-                let value = value
-                    .node
-                    .clone()
-                    .into_const_with(|name| self.variables.get(&name).cloned().ok_or(()));
+                let value = value.node.clone().into_const_with(|name| self.variable(&name).ok_or(()));
                 match value {
                     Ok(Value::Number(n)) => n.as_u64(),
                     _ => None,
@@ -279,11 +342,4 @@ impl<'a> Measure<'a> {
             None => 1,
         }
     }
-}
-
-fn join(fragments: &[&Name]) -> String {
-    let names: HashSet<&str> = fragments.iter().map(|n| n.as_str()).collect();
-    let mut names: Vec<&str> = names.into_iter().collect();
-    names.sort_unstable();
-    names.join(", ")
 }

@@ -7,6 +7,7 @@ pub mod change;
 pub mod connection;
 pub mod consultation;
 pub mod coverage;
+pub mod document;
 pub mod history;
 pub mod initiative;
 pub mod initiative_filter;
@@ -33,7 +34,6 @@ use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
 use self::change::{MaxLag, Subscription};
-use self::limits::{Limits, QueryLimits};
 use self::mutation::Mutation;
 use self::query::Query;
 use self::text::FallbackLanguages;
@@ -43,17 +43,11 @@ use crate::service::change_feed::FeedHead;
 pub type KartlaSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema with what resolvers take from the context: the database, the fallback languages, and
-/// for subscriptions the feed's head and how far behind it a subscriber may be; and the limits every
-/// document is held to. The DataLoader is made per request ([`loader::Loader`]).
-pub fn build_schema(
-    db: DatabaseConnection,
-    fallback_languages: Vec<String>,
-    feed: FeedHead,
-    max_lag: i64,
-    limits: Limits,
-) -> KartlaSchema {
+/// for subscriptions the feed's head and how far behind it a subscriber may be. The DataLoader is made per
+/// request ([`loader::Loader`]); the limits every document is held to are applied before execution, where
+/// the document is parsed ([`document::prepare`]).
+pub fn build_schema(db: DatabaseConnection, fallback_languages: Vec<String>, feed: FeedHead, max_lag: i64) -> KartlaSchema {
     Schema::build(Query, Mutation::default(), Subscription)
-        .extension(QueryLimits(limits))
         .data(db)
         .data(FallbackLanguages(fallback_languages))
         .data(feed)

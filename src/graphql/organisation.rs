@@ -243,7 +243,7 @@ impl OrganisationFilter {
                 .map(|id| id::decode_as(&id, NodeType::Organisation))
                 .transpose()?,
             identifier: self.identifier,
-            query: self.query,
+            query: crate::service::text::filter_words(self.query)?,
         })
     }
 }

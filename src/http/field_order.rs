@@ -4,21 +4,18 @@
 use std::collections::HashSet;
 
 use async_graphql::indexmap::IndexMap;
-use async_graphql::parser::parse_query;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, Value};
 
-/// Reorders `data`, the answer to the operation `operation_name` of `query`. A query that does not parse
-/// (it had no data to reorder then) is left alone.
-pub fn reorder(query: &str, operation_name: Option<&str>, data: &mut Value) {
-    let Ok(document) = parse_query(query) else { return };
+/// Reorders `data`, the answer to the operation `operation_name` of `document`.
+pub fn reorder(document: &ExecutableDocument, operation_name: Option<&str>, data: &mut Value) {
     let operation = document
         .operations
         .iter()
         .find(|(name, _)| operation_name.is_none() || name.map(|n| n.as_str()) == operation_name)
         .map(|(_, operation)| operation);
     if let Some(operation) = operation {
-        order_value(&document, &[&operation.node.selection_set.node], data);
+        order_value(document, &[&operation.node.selection_set.node], data);
     }
 }
 

@@ -2,8 +2,7 @@
 //! queries, answers in `application/graphql-response+json` or `application/json` as the client accepts,
 //! and the status codes the specification gives. A browser asking for HTML at `/graphql` gets GraphiQL.
 
-use async_graphql::parser::parse_query;
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -14,6 +13,7 @@ use serde_json::json;
 
 use super::AppState;
 use super::graphiql;
+use crate::graphql::document;
 use crate::graphql::loader::Loader;
 use crate::service::language::LanguagePreferences;
 
@@ -117,25 +117,15 @@ async fn execute(
     mut request: async_graphql::Request,
 ) -> Response {
     if let Err(error) = state.persisted.resolve(&mut request) {
-        let code = crate::error::code_of(&error).unwrap_or("UNCODED");
-        super::metrics::request(None, "refused", std::time::Duration::ZERO, &[code]);
-        let status = match answer {
-            Answer::GraphqlResponse => StatusCode::BAD_REQUEST,
-            Answer::Json => StatusCode::OK,
-        };
-        let body = json!({ "errors": [error] });
-        return (status, [(header::CONTENT_TYPE, answer.media_type())], body.to_string()).into_response();
+        return refused_document(answer, error);
     }
-    if method == Method::Get && is_mutation(&request.query, request.operation_name.as_deref()) {
-        let mut response = request_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            answer,
-            "Mutations are only accepted with POST",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
+    let prepared = match document::prepare(&mut request, &state.limits) {
+        Ok(prepared) => prepared,
+        Err(error) => return refused_document(answer, error),
+    };
+    if prepared.kind != OperationType::Query && method == Method::Get || prepared.kind == OperationType::Subscription
+    {
+        return wrong_method(answer, method, prepared.kind);
     }
     let viewer = match super::auth::viewer(&state.db, headers).await {
         Ok(viewer) => viewer,
@@ -146,10 +136,7 @@ async fn execute(
     if let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
         request = request.data(LanguagePreferences::from_accept_language(value));
     }
-    let query = request.query.clone();
-    let operation_name = request.operation_name.clone();
-    let operation = operation_of(&query, operation_name.as_deref());
-    let operation_label = operation.as_ref().and_then(|(name, _)| name.clone());
+    let operation_label = prepared.operation_name.clone();
     if let Some(name) = &operation_label {
         super::log::operation(name);
     }
@@ -170,14 +157,13 @@ async fn execute(
         )
             .into_response();
     };
-    if operation.as_ref().is_some_and(|(_, ty)| *ty == OperationType::Mutation) {
+    if prepared.kind == OperationType::Mutation {
         state.feed.poke();
     }
-    super::field_order::reorder(&query, operation_name.as_deref(), &mut response.data);
-    // A request error (parse, validation, variables) leaves no data and no error with a path.
-    let request_failed = response.data == async_graphql::Value::Null
-        && !response.errors.is_empty()
-        && response.errors.iter().all(|error| error.path.is_empty());
+    super::field_order::reorder(&prepared.document, prepared.operation_name.as_deref(), &mut response.data);
+    // A request error (validation) leaves no data and no error with a path.
+    document::code_request_errors(&mut response, &prepared);
+    let request_failed = document::is_request_error(&response);
     let codes: Vec<&str> = response
         .errors
         .iter()
@@ -194,7 +180,7 @@ async fn execute(
     } else {
         StatusCode::OK
     };
-    match serde_json::to_string(&response) {
+    match body_of(&response, request_failed) {
         Ok(body) => (status, [(header::CONTENT_TYPE, answer.media_type())], body).into_response(),
         Err(error) => {
             tracing::error!(%error, "cannot serialise a GraphQL response");
@@ -318,24 +304,56 @@ pub async fn get(
     execute(&state, &headers, answer, Method::Get, request).await
 }
 
-/// Whether the operation a GET would run is a mutation (or a subscription, which GET cannot serve either).
-pub(super) fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
-    operation_of(query, operation_name).is_some_and(|(_, ty)| ty != OperationType::Query)
+/// The body of `response`: a request that never ran has no `data` entry at all, as the GraphQL
+/// specification says.
+fn body_of(response: &async_graphql::Response, request_failed: bool) -> serde_json::Result<String> {
+    if request_failed {
+        serde_json::to_string(&Errors {
+            errors: &response.errors,
+        })
+    } else {
+        serde_json::to_string(response)
+    }
 }
 
-/// The name and type of the operation a request would run: the one named, or the document's only one.
-pub(super) fn operation_of(query: &str, operation_name: Option<&str>) -> Option<(Option<String>, OperationType)> {
-    let document = parse_query(query).ok()?;
-    match (&document.operations, operation_name) {
-        (DocumentOperations::Single(operation), _) => Some((None, operation.node.ty)),
-        (DocumentOperations::Multiple(operations), Some(name)) => operations
-            .iter()
-            .find(|(n, _)| n.as_str() == name)
-            .map(|(n, op)| (Some(n.to_string()), op.node.ty)),
-        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations
-            .iter()
-            .next()
-            .map(|(n, op)| (Some(n.to_string()), op.node.ty)),
-        _ => None,
+/// A document refused before it ran (an unknown persisted hash, too large, unparsable, over a limit, no such operation): a request
+/// error, 400 when the client takes `application/graphql-response+json`.
+fn refused_document(answer: Answer, error: async_graphql::ServerError) -> Response {
+    let code = crate::error::code_of(&error).unwrap_or("UNCODED");
+    super::metrics::request(None, "refused", std::time::Duration::ZERO, &[code]);
+    let status = match answer {
+        Answer::GraphqlResponse => StatusCode::BAD_REQUEST,
+        Answer::Json => StatusCode::OK,
+    };
+    let body = serde_json::to_string(&Errors { errors: &[error] }).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, answer.media_type())], body).into_response()
+}
+
+/// A response of errors only, each with its message first.
+#[derive(serde::Serialize)]
+struct Errors<'a> {
+    errors: &'a [async_graphql::ServerError],
+}
+
+/// An operation that this method cannot run: a mutation by GET (405, use POST), a subscription over HTTP
+/// at all (405, use a WebSocket).
+fn wrong_method(answer: Answer, method: Method, kind: OperationType) -> Response {
+    let (message, allow) = match (kind, method) {
+        (OperationType::Subscription, _) => (
+            "Subscriptions need a WebSocket: connect to /graphql with the graphql-transport-ws protocol",
+            "GET, POST",
+        ),
+        _ => ("Mutations are only accepted with POST", "POST"),
+    };
+    let mut response = request_error(StatusCode::METHOD_NOT_ALLOWED, answer, message);
+    if method == Method::Post {
+        // POST is allowed, only not for this operation: the refusal is the request's, not the method's.
+        *response.status_mut() = match answer {
+            Answer::GraphqlResponse => StatusCode::BAD_REQUEST,
+            Answer::Json => StatusCode::OK,
+        };
+    } else {
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
     }
+    response
 }

@@ -32,6 +32,8 @@ pub struct AppState {
     pub feed: crate::service::change_feed::FeedHead,
     /// How long one GraphQL query or mutation may run, over HTTP or WebSocket.
     pub request_timeout: std::time::Duration,
+    /// What one document may ask.
+    pub limits: crate::graphql::limits::Limits,
     /// Documents named by hash: automatic persisted queries, or the trusted documents only.
     pub persisted: std::sync::Arc<persisted::PersistedDocuments>,
     /// Turns true when the server is stopping: WebSocket connections close.

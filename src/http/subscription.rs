@@ -27,6 +27,8 @@ use super::AppState;
 use super::auth::{self, Refusal};
 use super::persisted::PersistedDocuments;
 use crate::graphql::KartlaSchema;
+use crate::graphql::document;
+use crate::graphql::limits::Limits;
 use crate::graphql::loader::Loader;
 use crate::graphql::viewer::Viewer;
 use crate::service::change_feed::FeedHead;
@@ -106,6 +108,7 @@ async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols,
         feed: state.feed.clone(),
         persisted: state.persisted.clone(),
         timeout: state.request_timeout,
+        limits: state.limits,
     };
     let db = state.db.clone();
     let mut outgoing = GraphqlSocket::new(executor, incoming, protocol)
@@ -174,6 +177,7 @@ struct Operations {
     feed: FeedHead,
     persisted: Arc<PersistedDocuments>,
     timeout: Duration,
+    limits: Limits,
 }
 
 impl Executor for Operations {
@@ -185,15 +189,21 @@ impl Executor for Operations {
         if let Err(error) = self.persisted.resolve(&mut request) {
             return futures_util::stream::once(future::ready(Response::from_errors(vec![error]))).boxed();
         }
-        let operation = super::graphql::operation_of(&request.query, request.operation_name.as_deref());
-        let kind = operation.map(|(_, kind)| kind);
+        let prepared = match document::prepare(&mut request, &self.limits) {
+            Ok(prepared) => Arc::new(prepared),
+            Err(error) => return futures_util::stream::once(future::ready(Response::from_errors(vec![error]))).boxed(),
+        };
+        let kind = Some(prepared.kind);
         let (loader, turns) = Loader::new(self.db.clone());
         let request = request.data(loader);
         let responses = match session_data {
             Some(data) => self.schema.execute_stream_with_session_data(request, data),
             None => self.schema.execute_stream(request),
         };
-        let responses = turns.drive_stream(responses);
+        let responses = turns.drive_stream(responses).map(move |mut response| {
+            document::code_request_errors(&mut response, &prepared);
+            response
+        });
         if kind == Some(OperationType::Subscription) {
             return responses.boxed();
         }

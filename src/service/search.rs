@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::error::Error;
 use crate::service::organisation::contains_pattern;
-use crate::service::text::fold;
+use crate::service::text::{MAX_QUERY_CHARS, fold};
 
 /// The kinds of record search finds, in the order ties are broken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -112,8 +112,8 @@ fn words(query: &str) -> Result<(String, Vec<String>), Error> {
     if folded.is_empty() {
         return Err(Error::BadInput("`query` must contain at least one word".into()));
     }
-    if folded.chars().count() > 200 {
-        return Err(Error::BadInput("`query` is longer than 200 characters".into()));
+    if folded.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::BadInput(format!("`query` is longer than {MAX_QUERY_CHARS} characters")));
     }
     let words = folded.split(' ').map(str::to_owned).collect();
     Ok((folded, words))

@@ -93,6 +93,21 @@ impl TextOwner {
     }
 }
 
+/// The most characters a search or a filter's `query` may have: longer words find nothing a person types,
+/// and a long pattern costs the database more than any answer is worth.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// A filter's `query`, refused when it is longer than [`MAX_QUERY_CHARS`].
+pub fn filter_words(query: Option<String>) -> Result<Option<String>, crate::error::Error> {
+    match query {
+        Some(words) if words.chars().count() > MAX_QUERY_CHARS => Err(crate::error::Error::BadInput(format!(
+            "`filter.query` is {} characters long; at most {MAX_QUERY_CHARS} are accepted",
+            words.chars().count()
+        ))),
+        other => Ok(other),
+    }
+}
+
 /// `SELECT owner_id FROM <owner>_text WHERE folded LIKE '%words%'`: the records of `owner` with `words` in
 /// any of their texts, in any language; `None` for blank words, which filter nothing.
 pub fn owners_with_words(owner: TextOwner, words: &str) -> Option<sea_orm::sea_query::SelectStatement> {

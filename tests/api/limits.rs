@@ -49,7 +49,16 @@ async fn hostile_documents_are_refused_and_normal_ones_run() {
         fragment A on Organisation { parent { ...B } } fragment B on Organisation { parent { ...A } }";
     let directives = format!("{{ viewer {} {{ role }} }}", "@include(if: true) ".repeat(6));
     let large = format!("# {}\n{{ __typename }}", "x".repeat(40 * 1024));
+    // Two megabytes of fields: refused on its size before it is parsed.
+    let huge = format!("{{viewer{{{}}}}}", " name".repeat(396_000));
+    let defaults = "query($n: Int = 100) { organisations(first: $n, filter: {kinds: [COUNTY]}) { nodes {
+        children(first: $n) { nodes { parent { children(first: $n) { nodes { name } } } } } } } }";
     let cases = [
+        (fragment_bomb(28), "QUERY_TOO_COMPLEX", "expands to 268435457 fields"),
+        (wide_fragment_bomb(8, 10), "QUERY_TOO_COMPLEX", "expands to 1073741825 fields"),
+        (fragment_bomb(30), "QUERY_TOO_DEEP", "nests more than 32 selection sets"),
+        (huge, "DOCUMENT_TOO_LARGE", "at most 32768"),
+        (defaults.to_owned(), "QUERY_TOO_COMPLEX", "at most 25000"),
         (
             format!("{{ viewer {{ {aliases} }} }}"),
             "TOO_MANY_ALIASES",
@@ -83,6 +92,66 @@ async fn hostile_documents_are_refused_and_normal_ones_run() {
     app.query(standard).await;
     let schema = app.query(INTROSPECTION).await;
     assert_eq!(schema["__schema"]["subscriptionType"]["name"], "Subscription");
+}
+
+/// `depth` fragments, each spreading the next twice: about 40 bytes each, expanding to 2^depth fields.
+fn fragment_bomb(depth: usize) -> String {
+    wide_fragment_bomb(2, depth)
+}
+
+/// `depth` fragments, each spreading the next `width` times: width^depth fields.
+fn wide_fragment_bomb(width: usize, depth: usize) -> String {
+    let fragments: String = (0..depth)
+        .map(|i| format!("fragment F{i} on Viewer {{ {} }} ", format!("...F{} ", i + 1).repeat(width)))
+        .collect();
+    format!("{{ viewer {{ ...F0 }} }} {fragments} fragment F{depth} on Viewer {{ signedIn }}")
+}
+
+/// The work of measuring a document grows with the document, not with what its fragments expand to: a
+/// bomb is refused in about two visits per fragment, and one of 2^16 fields that the limits let through
+/// is measured as cheaply.
+#[test]
+fn measuring_a_fragment_bomb_visits_each_fragment_once() {
+    use async_graphql::parser::types::DocumentOperations;
+    use kartla::graphql::limits::{Limits, check};
+    let generous = Limits {
+        complexity: u64::MAX,
+        ..Limits::default()
+    };
+    for (depth, limits) in [(16, generous), (26, Limits::default())] {
+        let document = async_graphql::parser::parse_query(fragment_bomb(depth)).expect("the bomb parses");
+        let DocumentOperations::Single(operation) = &document.operations else {
+            panic!("one operation")
+        };
+        let variables = async_graphql::Variables::default();
+        let measured = check(&document, &operation.node, &variables, &limits);
+        match (depth, measured) {
+            (16, Ok(work)) => assert!(work.visits <= 4 * (depth + 2), "{} visits for 2^{depth}", work.visits),
+            (26, Err(refused)) => assert!(refused.message.contains("67108865 fields"), "{}", refused.message),
+            (_, other) => panic!("2^{depth}: {:?}", other.map_err(|e| e.message)),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_filter_query_is_refused_on_every_list() {
+    let test_db = TestDb::create(Backend::Sqlite).await.expect("SQLite is always there");
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let words = "digital ".repeat(6_251);
+    for list in ["organisations", "initiatives", "activities", "consultations"] {
+        let query = format!("query($q: String) {{ {list}(filter: {{query: $q}}) {{ totalCount }} }}");
+        let body = app.graphql_with(&query, json!({ "q": words }), None).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{list}: {body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("at most 200"), "{list}: {message}");
+    }
+    let query = "query($q: String) { statistics(filter: {query: $q}) { totalCount } }";
+    let body = app.graphql_with(query, json!({ "q": words }), None).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    // 200 characters are still a filter.
+    let query = "query($q: String) { initiatives(filter: {query: $q}) { totalCount } }";
+    let body = app.graphql_with(query, json!({ "q": "x".repeat(200) }), None).await;
+    assert_eq!(body["data"]["initiatives"]["totalCount"], 0, "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
