@@ -43,8 +43,8 @@ pub fn prepare(request: &mut Request, limits: &Limits) -> Result<Prepared, Serve
     }
     let document = parse_query(&request.query).map_err(parse_error)?;
     let (operation_name, operation) = chosen(&document, request.operation_name.as_deref())?;
-    limits::check(&document, operation, &request.variables, limits)?;
     let variable_arguments = check_int_literals(&document)?;
+    limits::check(&document, operation, &request.variables, limits)?;
     check_required_variables(operation, request)?;
     let prepared = Prepared {
         operation_name,

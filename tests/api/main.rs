@@ -28,6 +28,7 @@ mod properties;
 mod rate_limits;
 mod registry_file;
 mod relations;
+mod request_errors;
 mod schema;
 mod search;
 mod seed;
