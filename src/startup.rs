@@ -143,11 +143,13 @@ fn router_with_stop(
         config.subscription_max_lag,
     );
     let state = http::AppState {
+        tokens: http::Tokens::new(db.clone()),
         schema,
         db,
         feed,
         request_timeout: config.request_timeout,
         limits: config.limits,
+
         persisted: std::sync::Arc::new(match &config.trusted_documents {
             Some(trusted) => http::persisted::PersistedDocuments::trusted(trusted.clone()),
             None => http::persisted::PersistedDocuments::automatic(

@@ -120,6 +120,10 @@ struct ServeArgs {
     /// Requests per minute per API token (0: no limit).
     #[arg(long, env = "KARTLA_RATE_LIMIT_TOKEN", default_value_t = rate_limit::DEFAULT_TOKEN_PER_MINUTE)]
     rate_limit_token: u32,
+    /// Failed sign-ins (unknown or revoked tokens) per minute per client address; past it, requests
+    /// with a token from that address get 429 for the rest of the minute (0: no limit).
+    #[arg(long, env = "KARTLA_RATE_LIMIT_FAILED_SIGN_INS", default_value_t = rate_limit::DEFAULT_FAILED_SIGN_INS_PER_MINUTE)]
+    rate_limit_failed_sign_ins: u32,
     /// Behind a proxy: the header it puts the client's address in, such as X-Forwarded-For (its last
     /// entry is used). Without it, the peer's address counts.
     #[arg(long, env = "KARTLA_CLIENT_IP_HEADER")]
@@ -319,6 +323,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         rate_limits: RateLimits {
             anonymous_per_minute: NonZeroU32::new(args.rate_limit_anonymous),
             token_per_minute: NonZeroU32::new(args.rate_limit_token),
+            failed_sign_ins_per_minute: NonZeroU32::new(args.rate_limit_failed_sign_ins),
             client_ip_header: args.client_ip_header,
         },
         request_timeout: std::time::Duration::from_secs(args.request_timeout),

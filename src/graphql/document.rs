@@ -80,7 +80,11 @@ pub fn code_request_errors(response: &mut Response, prepared: &Prepared) {
                 .locations
                 .first()
                 .is_some_and(|pos| prepared.variable_arguments.contains(pos));
-        let code = if variable { "BAD_USER_INPUT" } else { "GRAPHQL_VALIDATION_FAILED" };
+        let code = if variable {
+            "BAD_USER_INPUT"
+        } else {
+            "GRAPHQL_VALIDATION_FAILED"
+        };
         let uncoded = std::mem::replace(error, ServerError::new("", None));
         *error = with_code(uncoded, code);
     }

@@ -326,7 +326,10 @@ impl<'a> Measure<'a> {
             .iter()
             .filter(|(name, _)| matches!(name.node.as_str(), "first" | "last"))
             .filter_map(|(_, value)| {
-                let value = value.node.clone().into_const_with(|name| self.variable(&name).ok_or(()));
+                let value = value
+                    .node
+                    .clone()
+                    .into_const_with(|name| self.variable(&name).ok_or(()));
                 match value {
                     Ok(Value::Number(n)) => n.as_u64(),
                     _ => None,

@@ -46,7 +46,12 @@ pub type KartlaSchema = Schema<Query, Mutation, Subscription>;
 /// for subscriptions the feed's head and how far behind it a subscriber may be. The DataLoader is made per
 /// request ([`loader::Loader`]); the limits every document is held to are applied before execution, where
 /// the document is parsed ([`document::prepare`]).
-pub fn build_schema(db: DatabaseConnection, fallback_languages: Vec<String>, feed: FeedHead, max_lag: i64) -> KartlaSchema {
+pub fn build_schema(
+    db: DatabaseConnection,
+    fallback_languages: Vec<String>,
+    feed: FeedHead,
+    max_lag: i64,
+) -> KartlaSchema {
     Schema::build(Query, Mutation::default(), Subscription)
         .data(db)
         .data(FallbackLanguages(fallback_languages))

@@ -13,7 +13,7 @@ use crate::service::registry_file::{self, Personal};
 
 /// Answers the export, or why not.
 pub async fn registry(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let viewer = match super::auth::viewer(&state.db, &headers).await {
+    let viewer = match super::auth::viewer(&state.tokens, &headers).await {
         Ok(viewer) => viewer,
         Err(refusal) => return refused(Answer::Json, refusal),
     };

@@ -4,7 +4,7 @@
 
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -96,6 +96,33 @@ pub(super) fn refused(answer: Answer, refusal: super::auth::Refusal) -> Response
     response
 }
 
+/// A body that could not be read: over the size limit (413), or cut off. The rest of such a body is not
+/// read, so the connection cannot carry another request: the answer says that it closes.
+fn body_refused(answer: Answer, rejection: &BytesRejection) -> Response {
+    let status = rejection.status();
+    let (code, message) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        (
+            "PAYLOAD_TOO_LARGE",
+            format!("The body is larger than {MAX_BODY_BYTES} bytes; send a smaller request"),
+        )
+    } else {
+        (
+            "BAD_REQUEST",
+            format!("The body could not be read: {}", rejection.body_text()),
+        )
+    };
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let mut response = (status, [(header::CONTENT_TYPE, answer.media_type())], body.to_string()).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// The largest request body `/graphql` reads (axum's default): a document of 32 KiB and its variables fit
+/// many times over.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
 fn not_acceptable() -> Response {
     let message = "Accept application/graphql-response+json or application/json";
     request_error(StatusCode::NOT_ACCEPTABLE, Answer::Json, message)
@@ -123,11 +150,10 @@ async fn execute(
         Ok(prepared) => prepared,
         Err(error) => return refused_document(answer, error),
     };
-    if prepared.kind != OperationType::Query && method == Method::Get || prepared.kind == OperationType::Subscription
-    {
+    if prepared.kind != OperationType::Query && method == Method::Get || prepared.kind == OperationType::Subscription {
         return wrong_method(answer, method, prepared.kind);
     }
-    let viewer = match super::auth::viewer(&state.db, headers).await {
+    let viewer = match super::auth::viewer(&state.tokens, headers).await {
         Ok(viewer) => viewer,
         Err(refusal) => return refused(answer, refusal),
     };
@@ -160,7 +186,11 @@ async fn execute(
     if prepared.kind == OperationType::Mutation {
         state.feed.poke();
     }
-    super::field_order::reorder(&prepared.document, prepared.operation_name.as_deref(), &mut response.data);
+    super::field_order::reorder(
+        &prepared.document,
+        prepared.operation_name.as_deref(),
+        &mut response.data,
+    );
     // A request error (validation) leaves no data and no error with a path.
     document::code_request_errors(&mut response, &prepared);
     let request_failed = document::is_request_error(&response);
@@ -190,9 +220,13 @@ async fn execute(
 }
 
 /// `POST /graphql`: a JSON body `{query, operationName?, variables?, extensions?}`.
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
     let Some(answer) = negotiate(&headers) else {
         return not_acceptable();
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return body_refused(answer, &rejection),
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -353,7 +387,9 @@ fn wrong_method(answer: Answer, method: Method, kind: OperationType) -> Response
             Answer::Json => StatusCode::OK,
         };
     } else {
-        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(allow));
     }
     response
 }

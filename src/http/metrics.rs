@@ -1,5 +1,5 @@
 //! `GET /metrics` in the Prometheus text format, through the `metrics` facade and its Prometheus exporter:
-//! GraphQL requests by operation name and outcome, their latency, errors by code, rate-limited requests,
+//! every HTTP answer by status, GraphQL requests by operation name and outcome, their latency, errors by code, rate-limited requests,
 //! live subscribers, the database pool's connections, and SQL statements.
 //!
 //! Operation names come from clients, so at most [`MAX_OPERATION_NAMES`] distinct ones become labels; the
@@ -98,6 +98,11 @@ pub fn count_statements(db: &mut DatabaseConnection) {
         let outcome = if info.failed { "error" } else { "ok" };
         metrics::counter!("kartla_db_statements_total", "kind" => kind, "outcome" => outcome).increment(1);
     });
+}
+
+/// Counts every HTTP answer by status, those refused before GraphQL ran (400, 413, 415, 429) included.
+pub fn answer(status: StatusCode) {
+    metrics::counter!("kartla_http_responses_total", "status" => status.as_str().to_owned()).increment(1);
 }
 
 /// Counts a request refused by a rate limit.

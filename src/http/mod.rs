@@ -19,6 +19,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+pub use auth::Tokens;
+
 use crate::graphql::KartlaSchema;
 
 /// What every handler shares: the schema, and the database each request's DataLoader reads.
@@ -32,6 +34,8 @@ pub struct AppState {
     pub feed: crate::service::change_feed::FeedHead,
     /// How long one GraphQL query or mutation may run, over HTTP or WebSocket.
     pub request_timeout: std::time::Duration,
+    /// The API tokens, for signing requests in.
+    pub tokens: auth::Tokens,
     /// What one document may ask.
     pub limits: crate::graphql::limits::Limits,
     /// Documents named by hash: automatic persisted queries, or the trusted documents only.
@@ -47,6 +51,7 @@ pub struct AppState {
 pub fn router(state: AppState, limits: &rate_limit::RateLimits, cors_origins: &[HeaderValue]) -> Router {
     let limited = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .layer(axum::extract::DefaultBodyLimit::max(graphql::MAX_BODY_BYTES))
         .route("/export/registry.json", get(export::registry))
         .route_layer(axum::middleware::from_fn_with_state(
             rate_limit::Limiter::new(limits),

@@ -1,13 +1,15 @@
 //! Rate limits on `/graphql` and the export: per API token, and per client address for anonymous use.
-//! A request over its limit gets 429 with `Retry-After` (whole seconds) and code `RATE_LIMITED`, and does
+//! Failed sign-ins (401) count against the client's address, and past their limit a request with a token
+//! from that address gets 429 before its token is looked up. A request over its limit gets 429 with `Retry-After` (whole seconds) and code `RATE_LIMITED`, and does
 //! not run. The buckets are governor's (GCRA): each allows its per-minute number at once, then refills
 //! evenly. Behind a proxy, the client's address comes from the last entry of a configured header (the one
 //! the proxy itself added), never from a header a client could set on its own.
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -25,6 +27,9 @@ pub const DEFAULT_ANONYMOUS_PER_MINUTE: u32 = 1_200;
 /// The default requests per minute per API token.
 pub const DEFAULT_TOKEN_PER_MINUTE: u32 = 12_000;
 
+/// The default failed sign-ins (requests answered 401) per minute per client address.
+pub const DEFAULT_FAILED_SIGN_INS_PER_MINUTE: u32 = 60;
+
 /// Requests per minute, per token and per anonymous client; `None` turns that limit off.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RateLimits {
@@ -32,6 +37,9 @@ pub struct RateLimits {
     pub anonymous_per_minute: Option<NonZeroU32>,
     /// Per API token.
     pub token_per_minute: Option<NonZeroU32>,
+    /// Failed sign-ins per client address: past it, requests with a token from that address get 429 until
+    /// the minute is over, so unknown tokens cannot be tried at will.
+    pub failed_sign_ins_per_minute: Option<NonZeroU32>,
     /// The header a proxy in front of Kartla puts the client's address in (its last entry is used).
     pub client_ip_header: Option<HeaderName>,
 }
@@ -41,6 +49,7 @@ impl Default for RateLimits {
         RateLimits {
             anonymous_per_minute: NonZeroU32::new(DEFAULT_ANONYMOUS_PER_MINUTE),
             token_per_minute: NonZeroU32::new(DEFAULT_TOKEN_PER_MINUTE),
+            failed_sign_ins_per_minute: NonZeroU32::new(DEFAULT_FAILED_SIGN_INS_PER_MINUTE),
             client_ip_header: None,
         }
     }
@@ -53,8 +62,41 @@ pub struct Limiter(Arc<Buckets>);
 struct Buckets {
     anonymous: Option<DefaultKeyedRateLimiter<String>>,
     tokens: Option<DefaultKeyedRateLimiter<String>>,
+    failed_sign_ins: Option<FailedSignIns>,
     client_ip_header: Option<HeaderName>,
     checks: AtomicU64,
+}
+
+/// Failed sign-ins per client address in the current minute of each address (a fixed window).
+struct FailedSignIns {
+    per_minute: u32,
+    windows: Mutex<lru::LruCache<String, (Instant, u32)>>,
+}
+
+/// Addresses whose failed sign-ins are remembered at most, the least recent forgotten first.
+const FAILED_SIGN_IN_ADDRESSES: usize = 100_000;
+
+/// The window of [`FailedSignIns`].
+const MINUTE: Duration = Duration::from_secs(60);
+
+impl FailedSignIns {
+    /// How long `address` must wait before its next request with a token, if it must.
+    fn wait(&self, address: &str) -> Option<Duration> {
+        let windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (start, count) = *windows.peek(address)?;
+        let left = MINUTE.checked_sub(start.elapsed())?;
+        (count >= self.per_minute).then_some(left)
+    }
+
+    fn record(&self, address: String) {
+        let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = Instant::now();
+        let window = windows.get_or_insert_mut(address, || (now, 0));
+        if window.0.elapsed() >= MINUTE {
+            *window = (now, 0);
+        }
+        window.1 = window.1.saturating_add(1);
+    }
 }
 
 /// How many checks between sweeps of buckets that are full again (and so need no memory).
@@ -67,6 +109,12 @@ impl Limiter {
         Limiter(Arc::new(Buckets {
             anonymous: keyed(limits.anonymous_per_minute),
             tokens: keyed(limits.token_per_minute),
+            failed_sign_ins: limits.failed_sign_ins_per_minute.map(|n| FailedSignIns {
+                per_minute: n.get(),
+                windows: Mutex::new(lru::LruCache::new(
+                    std::num::NonZeroUsize::new(FAILED_SIGN_IN_ADDRESSES).unwrap_or(std::num::NonZeroUsize::MIN),
+                )),
+            }),
             client_ip_header: limits.client_ip_header.clone(),
             checks: AtomicU64::new(0),
         }))
@@ -81,44 +129,62 @@ pub async fn limit(State(limiter): State<Limiter>, request: Request, next: Next)
             bucket.retain_recent();
         }
     }
-    let (bucket, key, kind, who) = match request
+    let authorization = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
+        .map(token::hash);
+    let Some(authorization) = authorization else {
+        let address = client(buckets, &request);
+        return match buckets.anonymous.as_ref().map(|bucket| bucket.check_key(&address)) {
+            Some(Err(not_until)) => {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                too_many("anonymous", "anonymous requests from this address", wait)
+            }
+            _ => next.run(request).await,
+        };
+    };
+    // A token: the address's failed sign-ins first, then the token's own bucket (by its hash, so no
+    // secret is kept in memory longer than the request).
+    let failures = buckets
+        .failed_sign_ins
+        .as_ref()
+        .map(|failed| (failed, client(buckets, &request)));
+    if let Some((failed, address)) = &failures
+        && let Some(wait) = failed.wait(address)
     {
-        // The token's hash, so no secret is kept in memory longer than the request.
-        Some(value) => (&buckets.tokens, token::hash(value), "token", "this token"),
-        None => (
-            &buckets.anonymous,
-            client(buckets, &request),
-            "anonymous",
-            "anonymous requests from this address",
-        ),
-    };
-    let Some(bucket) = bucket else {
-        return next.run(request).await;
-    };
-    match bucket.check_key(&key) {
-        Ok(()) => next.run(request).await,
-        Err(not_until) => {
-            super::metrics::rate_limited(kind);
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            let body = json!({ "errors": [{
-                "message": format!("too many requests for {who}: try again in {seconds} s"),
-                "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds } }] });
-            let mut response = (
-                StatusCode::TOO_MANY_REQUESTS,
-                [(header::CONTENT_TYPE, "application/json")],
-                body.to_string(),
-            )
-                .into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
-            response
-        }
+        return too_many("failed_sign_in", "failed sign-ins from this address", wait);
     }
+    if let Some(Err(not_until)) = buckets.tokens.as_ref().map(|bucket| bucket.check_key(&authorization)) {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        return too_many("token", "this token", wait);
+    }
+    let response = next.run(request).await;
+    if response.status() == StatusCode::UNAUTHORIZED
+        && let Some((failed, address)) = failures
+    {
+        failed.record(address);
+    }
+    response
+}
+
+/// The 429 answer: `Retry-After` in whole seconds, code `RATE_LIMITED`.
+fn too_many(kind: &'static str, who: &str, wait: Duration) -> Response {
+    super::metrics::rate_limited(kind);
+    let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    let body = json!({ "errors": [{
+        "message": format!("too many requests for {who}: try again in {seconds} s"),
+        "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds } }] });
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 /// The client's address: the last entry of the proxy's header when one is configured, else the peer.

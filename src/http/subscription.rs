@@ -78,7 +78,7 @@ pub async fn accept(state: AppState, headers: &HeaderMap, Upgrade(upgrade): Upgr
         let message = "GraphQL over WebSocket needs Sec-WebSocket-Protocol graphql-transport-ws (or graphql-ws)\n";
         return (StatusCode::BAD_REQUEST, message).into_response();
     };
-    let viewer = match auth::viewer(&state.db, headers).await {
+    let viewer = match auth::viewer(&state.tokens, headers).await {
         Ok(viewer) => viewer,
         Err(refusal) => return super::graphql::refused(super::graphql::Answer::Json, refusal),
     };
@@ -110,10 +110,10 @@ async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols,
         timeout: state.request_timeout,
         limits: state.limits,
     };
-    let db = state.db.clone();
+    let tokens = state.tokens.clone();
     let mut outgoing = GraphqlSocket::new(executor, incoming, protocol)
         .connection_data(data)
-        .on_connection_init(move |payload| sign_in(db, payload));
+        .on_connection_init(move |payload| sign_in(tokens, payload));
     let mut stop = state.stop.clone();
     loop {
         let message = tokio::select! {
@@ -146,7 +146,7 @@ async fn stopping(stop: &mut tokio::sync::watch::Receiver<bool>) -> bool {
 
 /// The connection's viewer from the `connection_init` payload: `{"Authorization": "Bearer <token>"}` (or
 /// `authorization`, or `{"token": "<token>"}`); without one the connection keeps the upgrade's viewer.
-async fn sign_in(db: DatabaseConnection, payload: Value) -> async_graphql::Result<Data> {
+async fn sign_in(tokens: auth::Tokens, payload: Value) -> async_graphql::Result<Data> {
     let mut data = Data::default();
     let authorization = ["Authorization", "authorization"]
         .into_iter()
@@ -158,7 +158,7 @@ async fn sign_in(db: DatabaseConnection, payload: Value) -> async_graphql::Resul
                 .map(|t| format!("Bearer {t}"))
         });
     if let Some(authorization) = authorization {
-        match auth::viewer_of(&db, &authorization).await {
+        match auth::viewer_of(&tokens, &authorization).await {
             Ok(viewer) => data.insert::<Viewer>(viewer),
             Err(Refusal::Unauthenticated(message)) => return Err(async_graphql::Error::new(message)),
             Err(Refusal::Unavailable) => return Err(async_graphql::Error::new("the tokens cannot be read now")),

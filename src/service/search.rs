@@ -113,7 +113,9 @@ fn words(query: &str) -> Result<(String, Vec<String>), Error> {
         return Err(Error::BadInput("`query` must contain at least one word".into()));
     }
     if folded.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::BadInput(format!("`query` is longer than {MAX_QUERY_CHARS} characters")));
+        return Err(Error::BadInput(format!(
+            "`query` is longer than {MAX_QUERY_CHARS} characters"
+        )));
     }
     let words = folded.split(' ').map(str::to_owned).collect();
     Ok((folded, words))

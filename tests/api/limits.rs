@@ -55,7 +55,11 @@ async fn hostile_documents_are_refused_and_normal_ones_run() {
         children(first: $n) { nodes { parent { children(first: $n) { nodes { name } } } } } } } }";
     let cases = [
         (fragment_bomb(28), "QUERY_TOO_COMPLEX", "expands to 268435457 fields"),
-        (wide_fragment_bomb(8, 10), "QUERY_TOO_COMPLEX", "expands to 1073741825 fields"),
+        (
+            wide_fragment_bomb(8, 10),
+            "QUERY_TOO_COMPLEX",
+            "expands to 1073741825 fields",
+        ),
         (fragment_bomb(30), "QUERY_TOO_DEEP", "nests more than 32 selection sets"),
         (huge, "DOCUMENT_TOO_LARGE", "at most 32768"),
         (defaults.to_owned(), "QUERY_TOO_COMPLEX", "at most 25000"),
@@ -102,7 +106,12 @@ fn fragment_bomb(depth: usize) -> String {
 /// `depth` fragments, each spreading the next `width` times: width^depth fields.
 fn wide_fragment_bomb(width: usize, depth: usize) -> String {
     let fragments: String = (0..depth)
-        .map(|i| format!("fragment F{i} on Viewer {{ {} }} ", format!("...F{} ", i + 1).repeat(width)))
+        .map(|i| {
+            format!(
+                "fragment F{i} on Viewer {{ {} }} ",
+                format!("...F{} ", i + 1).repeat(width)
+            )
+        })
         .collect();
     format!("{{ viewer {{ ...F0 }} }} {fragments} fragment F{depth} on Viewer {{ signedIn }}")
 }
@@ -141,7 +150,10 @@ async fn a_long_filter_query_is_refused_on_every_list() {
     for list in ["organisations", "initiatives", "activities", "consultations"] {
         let query = format!("query($q: String) {{ {list}(filter: {{query: $q}}) {{ totalCount }} }}");
         let body = app.graphql_with(&query, json!({ "q": words }), None).await;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{list}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{list}: {body}"
+        );
         let message = body["errors"][0]["message"].as_str().unwrap_or_default();
         assert!(message.contains("at most 200"), "{list}: {message}");
     }

@@ -9,6 +9,7 @@ mod cli;
 mod consultations;
 mod coverage;
 mod database;
+mod edges;
 mod editing;
 mod examples;
 mod graphiql;

@@ -33,6 +33,7 @@ async fn requests_over_the_limit_get_429_with_retry_after() {
     config.rate_limits = RateLimits {
         anonymous_per_minute: NonZeroU32::new(3),
         token_per_minute: NonZeroU32::new(5),
+        failed_sign_ins_per_minute: None,
         client_ip_header: Some("x-forwarded-for".parse().expect("a header name")),
     };
     let app = TestApp::spawn_with(config).await;
@@ -72,6 +73,38 @@ async fn requests_over_the_limit_get_429_with_retry_after() {
     // Health is never limited.
     let health = Request::get("/healthz").body(Body::empty()).expect("a request");
     assert_eq!(app.send(health).await.0, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_tokens_count_against_the_address() {
+    let test_db = TestDb::create(Backend::Sqlite).await.expect("SQLite is always there");
+    let mut config = test_db.config(InitialSeed::None);
+    config.rate_limits = RateLimits {
+        anonymous_per_minute: None,
+        token_per_minute: NonZeroU32::new(1_000),
+        failed_sign_ins_per_minute: NonZeroU32::new(5),
+        client_ip_header: Some("x-forwarded-for".parse().expect("a header name")),
+    };
+    let app = TestApp::spawn_with(config).await;
+    let reader = token(&app, "reader", AccessRole::Reader, None).await;
+    // Five random tokens are refused as unknown; the sixth, another random one, is not looked up at all.
+    for i in 0..5 {
+        let (status, body) = app
+            .send(request(Some(&format!("kartla_random{i}")), Some("203.0.113.5")))
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    }
+    let (status, body) = app.send(request(Some("kartla_random5"), Some("203.0.113.5"))).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED", "{body}");
+    // Even a valid token from that address waits for the minute; other addresses are not held up.
+    let (status, _) = app.send(request(Some(&reader), Some("203.0.113.5"))).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let (status, body) = app.send(request(Some(&reader), Some("198.51.100.20"))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Anonymous requests from the address are not sign-ins and pass.
+    let (status, _) = app.send(request(None, Some("203.0.113.5"))).await;
+    assert_eq!(status, StatusCode::OK);
 }
 
 trait StatusHeaders {

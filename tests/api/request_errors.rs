@@ -24,8 +24,16 @@ async fn every_request_error_is_coded_and_has_no_data() {
     let test_db = TestDb::create(Backend::Sqlite).await.expect("SQLite is always there");
     let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
     let cases = [
-        (json!({ "query": "{ viewer { nope } }" }), "GRAPHQL_VALIDATION_FAILED", "Unknown field"),
-        (json!({ "query": "{ viewer { " }), "GRAPHQL_PARSE_FAILED", "Syntax error at line 1, column 12"),
+        (
+            json!({ "query": "{ viewer { nope } }" }),
+            "GRAPHQL_VALIDATION_FAILED",
+            "Unknown field",
+        ),
+        (
+            json!({ "query": "{ viewer { " }),
+            "GRAPHQL_PARSE_FAILED",
+            "Syntax error at line 1, column 12",
+        ),
         (
             json!({ "query": "query A { viewer { role } } query B { viewer { role } }" }),
             "OPERATION_NAME_REQUIRED",
@@ -80,7 +88,11 @@ async fn every_request_error_is_coded_and_has_no_data() {
     }
     // The parse error's place is in `locations`, not drawn in the message.
     let (_, answer) = post(&app, json!({ "query": "{\n  viewer {\n    role\n" })).await;
-    assert_eq!(answer["errors"][0]["locations"], json!([{ "line": 4, "column": 1 }]), "{answer}");
+    assert_eq!(
+        answer["errors"][0]["locations"],
+        json!([{ "line": 4, "column": 1 }]),
+        "{answer}"
+    );
 
     // A field error is not a request error: 200, a `data` entry, and the error's path.
     let (status, answer) = post(&app, json!({ "query": "{ node(id: \"nonsense\") { id } }" })).await;
