@@ -144,6 +144,7 @@ fn router_with_stop(
     );
     let state = http::AppState {
         tokens: http::Tokens::new(db.clone()),
+        outage: http::outage::Outage::new(db.clone()),
         schema,
         db,
         feed,

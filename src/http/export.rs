@@ -15,7 +15,12 @@ use crate::service::registry_file::{self, Personal};
 pub async fn registry(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let viewer = match super::auth::viewer(&state.tokens, &headers).await {
         Ok(viewer) => viewer,
-        Err(refusal) => return refused(Answer::Json, refusal),
+        Err(refusal) => {
+            if matches!(refusal, super::auth::Refusal::Unavailable) {
+                state.outage.report();
+            }
+            return refused(Answer::Json, refusal);
+        }
     };
     // Every role a token can have reads personal data.
     let personal = match viewer {

@@ -155,7 +155,12 @@ async fn execute(
     }
     let viewer = match super::auth::viewer(&state.tokens, headers).await {
         Ok(viewer) => viewer,
-        Err(refusal) => return refused(answer, refusal),
+        Err(refusal) => {
+            if matches!(refusal, super::auth::Refusal::Unavailable) {
+                state.outage.report();
+            }
+            return refused(answer, refusal);
+        }
     };
     let (loader, turns) = Loader::new(state.db.clone());
     let mut request = request.data(loader).data(viewer);
@@ -205,6 +210,9 @@ async fn execute(
         (false, false) => "error",
     };
     super::metrics::request(operation_label.as_deref(), outcome, started.elapsed(), &codes);
+    if codes.contains(&"SERVICE_UNAVAILABLE") {
+        state.outage.report();
+    }
     let status = if answer == Answer::GraphqlResponse && request_failed {
         StatusCode::BAD_REQUEST
     } else {

@@ -9,6 +9,7 @@ mod graphql;
 mod health;
 mod log;
 pub mod metrics;
+pub mod outage;
 pub mod persisted;
 pub mod rate_limit;
 mod subscription;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub feed: crate::service::change_feed::FeedHead,
     /// How long one GraphQL query or mutation may run, over HTTP or WebSocket.
     pub request_timeout: std::time::Duration,
+    /// Whether the database is known to be down (then requests are answered at once).
+    pub outage: outage::Outage,
     /// The API tokens, for signing requests in.
     pub tokens: auth::Tokens,
     /// What one document may ask.
@@ -53,6 +56,10 @@ pub fn router(state: AppState, limits: &rate_limit::RateLimits, cors_origins: &[
         .route("/graphql", get(graphql::get).post(graphql::post))
         .layer(axum::extract::DefaultBodyLimit::max(graphql::MAX_BODY_BYTES))
         .route("/export/registry.json", get(export::registry))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.outage.clone(),
+            outage::refuse_while_down,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             rate_limit::Limiter::new(limits),
             rate_limit::limit,

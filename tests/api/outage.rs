@@ -1,6 +1,7 @@
 //! The database goes away and comes back: through a TCP proxy in front of PostgreSQL that the test cuts
 //! and restores. While it is cut, requests fail at once with SERVICE_UNAVAILABLE (or 503), never a 500 or a
-//! hang, and `/readyz` is red; afterwards Kartla serves again without a restart, and every write it
+//! hang; once a request has found it down, the next ones are answered 503 without trying the database, and
+//! `/readyz` is red; afterwards Kartla serves again without a restart, and every write it
 //! acknowledged is in the database.
 
 use std::net::SocketAddr;
@@ -136,10 +137,17 @@ async fn kartla_comes_back_by_itself_and_keeps_every_acknowledged_write() {
             refused.starts_with("SERVICE_UNAVAILABLE") || refused.starts_with("none"),
             "{refused}"
         );
-        let data = app
-            .graphql_with("{ organisations { totalCount } }", json!({}), None)
-            .await;
+        // Known to be down: answered at once, without waiting for the pool, and told when to retry.
+        let request = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({ "query": "{ organisations { totalCount } }" }).to_string(),
+            ))
+            .expect("a request");
+        let (status, data) = app.send(request).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{data}");
         assert_eq!(data["errors"][0]["extensions"]["code"], "SERVICE_UNAVAILABLE", "{data}");
+        assert_eq!(data["errors"][0]["extensions"]["retryAfterSeconds"], 1, "{data}");
     }
     assert_eq!(ready(&app).await, StatusCode::SERVICE_UNAVAILABLE);
 

@@ -1,0 +1,86 @@
+//! A database outage answered at once. When a request finds the database unreachable, the instance
+//! notes it down and probes it in the background every [`PROBE_EVERY`]; until a probe succeeds, GraphQL
+//! and the export answer 503 `SERVICE_UNAVAILABLE` with `Retry-After` at once instead of each waiting for
+//! the pool's acquire timeout, so clients do not pile up. It comes back by itself, without a restart.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::json;
+
+/// How often a database known to be down is probed.
+pub const PROBE_EVERY: Duration = Duration::from_millis(500);
+
+/// How long one probe may take.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Whether the database is known to be down. Cheap to clone.
+#[derive(Clone)]
+pub struct Outage(Arc<Inner>);
+
+struct Inner {
+    down: AtomicBool,
+    db: DatabaseConnection,
+}
+
+impl Outage {
+    /// Watches `db`, up until a request reports otherwise.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Outage(Arc::new(Inner {
+            down: AtomicBool::new(false),
+            db,
+        }))
+    }
+
+    /// Whether the database is known to be down now.
+    pub fn is_down(&self) -> bool {
+        self.0.down.load(Ordering::Acquire)
+    }
+
+    /// A request found the database unreachable: it is down until a probe reaches it.
+    pub fn report(&self) {
+        if self.0.down.swap(true, Ordering::AcqRel) {
+            return; // already probing
+        }
+        tracing::warn!("the database cannot be reached; answering at once until it can");
+        let inner = self.0.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(PROBE_EVERY).await;
+                let probe = tokio::time::timeout(PROBE_TIMEOUT, inner.db.execute_unprepared("SELECT 1")).await;
+                if matches!(probe, Ok(Ok(_))) {
+                    inner.down.store(false, Ordering::Release);
+                    tracing::info!("the database answers again");
+                    return;
+                }
+            }
+        });
+    }
+}
+
+/// The middleware: while the database is known to be down, answer 503 without running the request.
+pub async fn refuse_while_down(State(outage): State<Outage>, request: Request, next: Next) -> Response {
+    if !outage.is_down() {
+        return next.run(request).await;
+    }
+    let seconds = PROBE_EVERY.as_secs().max(1);
+    let body = json!({ "errors": [{
+        "message": "the database cannot be reached now; nothing was changed, please try again shortly",
+        "extensions": { "code": "SERVICE_UNAVAILABLE", "retryAfterSeconds": seconds } }] });
+    let mut response = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
