@@ -1,6 +1,7 @@
 //! Who may change what. An ADMIN may change everything; an EDITOR acts for one organisation and may change
-//! an initiative on which that organisation is LEAD or RESPONSIBLE (and has not declined); a READER only
-//! reads.
+//! an initiative on which that organisation is LEAD or RESPONSIBLE and has accepted the role: a role still
+//! PROPOSED only lets the organisation decide on it (accept or decline), and a DECLINED one gives nothing.
+//! A READER only reads.
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -20,9 +21,10 @@ pub struct Actor {
     pub organisation: Option<Uuid>,
 }
 
-/// Whether a responsibility makes its organisation an editor of the initiative.
+/// Whether a responsibility makes its organisation an editor of the initiative: LEAD or RESPONSIBLE, and
+/// accepted.
 pub fn grants_editing(responsibility: &responsibility::Model) -> bool {
-    matches!(responsibility.role, Role::Lead | Role::Responsible) && responsibility.decision != DecisionState::Declined
+    matches!(responsibility.role, Role::Lead | Role::Responsible) && responsibility.decision == DecisionState::Accepted
 }
 
 /// Whether `role` acting for `organisation` may change an initiative with these responsibilities.

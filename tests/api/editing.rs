@@ -16,6 +16,7 @@ on_every_backend!(
     updates_archiving_and_history_of_an_initiative,
     activities_and_participation_are_edited_by_their_organisations,
     every_mutation_refuses_who_may_not_use_it,
+    a_role_grants_editing_once_it_is_accepted,
     organisations_and_themes_are_kept_by_admins,
     consultations_are_run_by_their_organisers,
     sources_and_contacts_are_added_by_editors,
@@ -621,6 +622,100 @@ async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
             "{name} is not in the permission matrix"
         );
     }
+}
+
+/// A role proposed to an organisation lets it decide on the role, nothing more; once accepted it grants
+/// editing; a declined one grants nothing.
+async fn a_role_grants_editing_once_it_is_accepted(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let c = cast(&app).await;
+    let (goal, _) = a_goal(&app).await;
+    let udir_editor = token(&app, "udir", AccessRole::Editor, Some(&c.udir)).await;
+    let mut input = new_initiative(&c, &goal);
+    input["input"]["responsibilities"] = json!([
+        { "organisationId": c.ks, "role": "LEAD" },
+        { "organisationId": c.udir, "role": "LEAD" },
+        { "organisationId": c.bergen, "role": "RESPONSIBLE" } ]);
+    let answer = as_token(&app, Some(&c.ks_editor), CREATE, input).await;
+    let created = &answer["data"]["createInitiative"]["initiative"];
+    let id = created["id"].as_str().expect("an initiative").to_owned();
+    let roles = created["responsibilities"].as_array().expect("roles").clone();
+    let role_of = |org: &str| {
+        roles
+            .iter()
+            .find(|r| r["organisation"]["id"] == org)
+            .expect("a role")
+            .clone()
+    };
+
+    let update = |version: i64| {
+        json!({ "input": { "initiativeId": id, "expectedVersion": version,
+                           "description": [{ "lang": "en", "text": format!("Edited at version {version}") }] } })
+    };
+    let activity = json!({ "input": { "initiativeId": id, "title": [{ "lang": "nb", "text": "Pilot" }] } });
+    let decide = "mutation D($input: DecideResponsibilityInput!) { decideResponsibility(input: $input) {
+        responsibility { decision } userErrors { code } } }";
+
+    // Proposed: Udir (LEAD) and Bergen (RESPONSIBLE) may neither update nor add activities.
+    for editor in [&udir_editor, &c.bergen_editor] {
+        let version = initiative_version(&app, &id).await;
+        let answer = as_token(&app, Some(editor), UPDATE, update(version)).await;
+        assert_eq!(
+            answer["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "proposed: {answer}"
+        );
+        let answer = as_token(&app, Some(editor), CREATE_ACTIVITY, activity.clone()).await;
+        assert_eq!(
+            answer["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "proposed: {answer}"
+        );
+    }
+    let viewer_can = format!("{{ node(id: \"{id}\") {{ ... on Initiative {{ viewerCanUpdate }} }} }}");
+    let answer = as_token(&app, Some(&udir_editor), &viewer_can, json!({})).await;
+    assert_eq!(answer["data"]["node"]["viewerCanUpdate"], false, "{answer}");
+
+    // Udir accepts and may edit; Bergen declines and still may not.
+    for (editor, org, decision) in [
+        (&udir_editor, &c.udir, "ACCEPTED"),
+        (&c.bergen_editor, &c.bergen, "DECLINED"),
+    ] {
+        let role = role_of(org);
+        let variables = json!({ "input": { "responsibilityId": role["id"], "expectedVersion": role["version"],
+                                            "decision": decision } });
+        let answer = as_token(&app, Some(editor), decide, variables).await;
+        assert_eq!(
+            answer["data"]["decideResponsibility"]["responsibility"]["decision"], decision,
+            "{answer}"
+        );
+    }
+    let version = initiative_version(&app, &id).await;
+    let answer = as_token(&app, Some(&udir_editor), UPDATE, update(version)).await;
+    assert_eq!(
+        answer["data"]["updateInitiative"]["userErrors"],
+        json!([]),
+        "accepted: {answer}"
+    );
+    let answer = as_token(&app, Some(&udir_editor), CREATE_ACTIVITY, activity.clone()).await;
+    assert_eq!(
+        answer["data"]["createActivity"]["userErrors"],
+        json!([]),
+        "accepted: {answer}"
+    );
+    let version = initiative_version(&app, &id).await;
+    let answer = as_token(&app, Some(&c.bergen_editor), UPDATE, update(version)).await;
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "declined: {answer}"
+    );
+}
+
+async fn initiative_version(app: &TestApp, id: &str) -> i64 {
+    let data = app
+        .query(&format!(
+            "{{ node(id: \"{id}\") {{ ... on Initiative {{ version }} }} }}"
+        ))
+        .await;
+    data["node"]["version"].as_i64().expect("a version")
 }
 
 /// In the matrix: a mutation for ADMIN tokens only.
