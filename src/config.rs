@@ -41,6 +41,9 @@ pub struct Config {
     pub limits: crate::graphql::limits::Limits,
     /// Requests per minute per token and per anonymous client.
     pub rate_limits: crate::http::rate_limit::RateLimits,
+    /// What WebSocket clients may hold open: the `connection_init` timeout, subscriptions per socket,
+    /// sockets per address.
+    pub socket_limits: crate::http::SocketLimits,
     /// How long one GraphQL request over HTTP may run before it is stopped.
     pub request_timeout: std::time::Duration,
     /// Origins whose pages may call the API from a browser (CORS); none by default.
@@ -73,6 +76,7 @@ impl Config {
             subscription_max_lag: DEFAULT_SUBSCRIPTION_MAX_LAG,
             limits: crate::graphql::limits::Limits::default(),
             rate_limits: crate::http::rate_limit::RateLimits::default(),
+            socket_limits: crate::http::SocketLimits::default(),
             request_timeout: std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECONDS),
             cors_origins: Vec::new(),
             persisted_query_cache: crate::http::persisted::DEFAULT_CACHE_ENTRIES,

@@ -145,6 +145,9 @@ fn router_with_stop(
     let state = http::AppState {
         tokens: http::Tokens::new(db.clone()),
         outage: http::outage::Outage::new(db.clone()),
+        socket_limits: config.socket_limits,
+        open_sockets: Default::default(),
+        client_ip_header: config.rate_limits.client_ip_header.clone(),
         schema,
         db,
         feed,

@@ -128,6 +128,21 @@ struct ServeArgs {
     /// entry is used). Without it, the peer's address counts.
     #[arg(long, env = "KARTLA_CLIENT_IP_HEADER")]
     client_ip_header: Option<axum::http::HeaderName>,
+    /// Seconds a new WebSocket connection may take to send `connection_init` before it is closed with
+    /// 4408 (at least 1).
+    #[arg(long, env = "KARTLA_WS_INIT_TIMEOUT", default_value_t = crate::http::SocketLimits::default().init_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    ws_init_timeout: u64,
+    /// Subscriptions one WebSocket connection may run at once; a further one is refused with
+    /// TOO_MANY_SUBSCRIPTIONS (at least 1).
+    #[arg(long, env = "KARTLA_WS_MAX_SUBSCRIPTIONS", default_value_t = crate::http::SocketLimits::default().subscriptions_per_socket,
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
+    ws_max_subscriptions: usize,
+    /// WebSocket connections one client address may hold open at once; a further upgrade gets 429 with
+    /// TOO_MANY_SOCKETS (at least 1).
+    #[arg(long, env = "KARTLA_WS_MAX_SOCKETS_PER_ADDRESS", default_value_t = crate::http::SocketLimits::default().sockets_per_address,
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
+    ws_max_sockets_per_address: usize,
     /// Seconds one GraphQL request over HTTP may run before it is stopped with code TIMEOUT (at least 1).
     #[arg(long, env = "KARTLA_REQUEST_TIMEOUT", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECONDS,
           value_parser = clap::value_parser!(u64).range(1..))]
@@ -325,6 +340,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             token_per_minute: NonZeroU32::new(args.rate_limit_token),
             failed_sign_ins_per_minute: NonZeroU32::new(args.rate_limit_failed_sign_ins),
             client_ip_header: args.client_ip_header,
+        },
+        socket_limits: crate::http::SocketLimits {
+            init_timeout: std::time::Duration::from_secs(args.ws_init_timeout),
+            subscriptions_per_socket: args.ws_max_subscriptions,
+            sockets_per_address: args.ws_max_sockets_per_address,
         },
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         cors_origins: args.cors_origins,

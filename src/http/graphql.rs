@@ -302,11 +302,12 @@ pub struct GetParams {
 pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     upgrade: Option<super::subscription::Upgrade>,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Response {
     if let Some(upgrade) = upgrade {
-        return super::subscription::accept(state, &headers, upgrade).await;
+        return super::subscription::accept(state, &headers, &extensions, upgrade).await;
     }
     let params = params.ok().map(|Query(params)| params);
     let has_query = params

@@ -12,7 +12,10 @@ pub mod metrics;
 pub mod outage;
 pub mod persisted;
 pub mod rate_limit;
+mod socket_limits;
 mod subscription;
+
+pub use socket_limits::SocketLimits;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode};
@@ -37,6 +40,12 @@ pub struct AppState {
     pub request_timeout: std::time::Duration,
     /// Whether the database is known to be down (then requests are answered at once).
     pub outage: outage::Outage,
+    /// What WebSocket clients may hold open.
+    pub socket_limits: SocketLimits,
+    /// The WebSocket connections open per client address.
+    pub open_sockets: socket_limits::OpenSockets,
+    /// The header a proxy puts the client's address in, if one is configured.
+    pub client_ip_header: Option<axum::http::HeaderName>,
     /// The API tokens, for signing requests in.
     pub tokens: auth::Tokens,
     /// What one document may ask.

@@ -189,15 +189,28 @@ fn too_many(kind: &'static str, who: &str, wait: Duration) -> Response {
 
 /// The client's address: the last entry of the proxy's header when one is configured, else the peer.
 fn client(buckets: &Buckets, request: &Request) -> String {
-    let forwarded = buckets.client_ip_header.as_ref().and_then(|name| {
-        let value = request.headers().get_all(name).iter().next_back()?.to_str().ok()?;
+    client_address(
+        request.headers(),
+        request.extensions(),
+        buckets.client_ip_header.as_ref(),
+    )
+}
+
+/// The client's address from a request's headers and extensions: the last entry of `proxy_header` when
+/// one is configured (the entry the proxy itself added), else the peer's address.
+pub fn client_address(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+    proxy_header: Option<&HeaderName>,
+) -> String {
+    let forwarded = proxy_header.and_then(|name| {
+        let value = headers.get_all(name).iter().next_back()?.to_str().ok()?;
         value.rsplit(',').next().map(|s| s.trim().to_owned())
     });
     forwarded
         .filter(|s| !s.is_empty())
         .or_else(|| {
-            request
-                .extensions()
+            extensions
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|ConnectInfo(peer)| peer.ip().to_string())
         })

@@ -8,6 +8,7 @@
 //! read from the database until it has taken the ones before.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_graphql::http::{WebSocket as GraphqlSocket, WebSocketProtocols, WsMessage};
@@ -26,6 +27,7 @@ use serde_json::Value;
 use super::AppState;
 use super::auth::{self, Refusal};
 use super::persisted::PersistedDocuments;
+use super::socket_limits::{RunningSubscriptions, SocketPlace};
 use crate::graphql::KartlaSchema;
 use crate::graphql::document;
 use crate::graphql::limits::Limits;
@@ -63,8 +65,14 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Upgrade {
 }
 
 /// Accepts a WebSocket at `/graphql` in one of [`PROTOCOLS`]; a bad `Authorization` header on the upgrade
-/// is refused with 401 before the socket opens.
-pub async fn accept(state: AppState, headers: &HeaderMap, Upgrade(upgrade): Upgrade) -> HttpResponse {
+/// is refused with 401, and an address that holds its most sockets already with 429, before the socket
+/// opens.
+pub async fn accept(
+    state: AppState,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+    Upgrade(upgrade): Upgrade,
+) -> HttpResponse {
     // A protocol message carries one document (at most 32 KiB by default) and its variables.
     let upgrade = upgrade
         .protocols(PROTOCOLS)
@@ -78,6 +86,19 @@ pub async fn accept(state: AppState, headers: &HeaderMap, Upgrade(upgrade): Upgr
         let message = "GraphQL over WebSocket needs Sec-WebSocket-Protocol graphql-transport-ws (or graphql-ws)\n";
         return (StatusCode::BAD_REQUEST, message).into_response();
     };
+    let address = super::rate_limit::client_address(headers, extensions, state.client_ip_header.as_ref());
+    let most = state.socket_limits.sockets_per_address;
+    let Some(place) = state.open_sockets.take(address, most) else {
+        let body = serde_json::json!({ "errors": [{
+            "message": format!("this address holds {most} WebSocket connections already; close one first"),
+            "extensions": { "code": "TOO_MANY_SOCKETS" } }] });
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response();
+    };
     let viewer = match auth::viewer(&state.tokens, headers).await {
         Ok(viewer) => viewer,
         Err(refusal) => return super::graphql::refused(super::graphql::Answer::Json, refusal),
@@ -87,14 +108,35 @@ pub async fn accept(state: AppState, headers: &HeaderMap, Upgrade(upgrade): Upgr
     if let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
         data.insert(LanguagePreferences::from_accept_language(value));
     }
-    upgrade.on_upgrade(move |socket| serve(socket, state, protocol, data))
+    upgrade.on_upgrade(move |socket| serve(socket, state, protocol, data, place))
 }
 
-/// Runs the protocol on `socket` until either side closes it.
-async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols, data: Data) {
+/// The reason of the close frame for a refused token.
+const FORBIDDEN: &str = "Forbidden: the token is not valid (unknown or revoked)";
+
+/// How the client ended the socket: the code of its Close frame, echoed to complete the handshake.
+type ClientClose = Arc<std::sync::Mutex<Option<u16>>>;
+
+/// Runs the protocol on `socket` until either side closes it; every way it ends sends a Close frame:
+/// the client's own code echoed when it closed first, 4408 when it never sent `connection_init` in time,
+/// 4403 when its token was refused, 1001 when the server stops, 1000 otherwise.
+async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols, data: Data, _place: SocketPlace) {
     let (mut sink, incoming) = socket.split();
+    let client_close: ClientClose = Arc::default();
+    let seen_close = client_close.clone();
     let incoming = incoming
-        .take_while(|message| future::ready(matches!(message, Ok(m) if !matches!(m, Message::Close(_)))))
+        .take_while(move |message| {
+            let going_on = match message {
+                Ok(Message::Close(frame)) => {
+                    let code = frame.as_ref().map(|f| f.code).unwrap_or(1000);
+                    *seen_close.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(code);
+                    false
+                }
+                Ok(_) => true,
+                Err(_) => false,
+            };
+            future::ready(going_on)
+        })
         .filter_map(|message| {
             future::ready(match message {
                 Ok(Message::Text(text)) => Some(text.as_bytes().to_vec()),
@@ -109,34 +151,57 @@ async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols,
         persisted: state.persisted.clone(),
         timeout: state.request_timeout,
         limits: state.limits,
+        subscriptions: RunningSubscriptions::default(),
+        max_subscriptions: state.socket_limits.subscriptions_per_socket,
     };
-    let tokens = state.tokens.clone();
+    let (tokens, refused) = (state.tokens.clone(), Arc::new(AtomicBool::new(false)));
+    let refused_in_init = refused.clone();
     let mut outgoing = GraphqlSocket::new(executor, incoming, protocol)
         .connection_data(data)
-        .on_connection_init(move |payload| sign_in(tokens, payload));
+        .on_connection_init(move |payload| sign_in(tokens, payload, refused_in_init));
     let mut stop = state.stop.clone();
-    loop {
+    let init_deadline = tokio::time::sleep(state.socket_limits.init_timeout);
+    tokio::pin!(init_deadline);
+    let mut acknowledged = false;
+    let close = loop {
         let message = tokio::select! {
             message = outgoing.next() => message,
             // A stop that can never come (its sender gone) disables this branch.
-            true = stopping(&mut stop) => {
-                let close = CloseFrame { code: 1001, reason: "the server is stopping; reconnect with your last position".into() };
-                let _ = sink.send(Message::Close(Some(close))).await;
-                break;
-            }
+            true = stopping(&mut stop) => break Some((1001, "the server is stopping; reconnect with your last position")),
+            () = &mut init_deadline, if !acknowledged => break Some((4408, "Connection initialisation timeout")),
         };
-        let Some(message) = message else { break };
         let message = match message {
-            WsMessage::Text(text) => Message::Text(text.into()),
-            WsMessage::Close(code, reason) => Message::Close(Some(CloseFrame {
+            None => break None,
+            Some(WsMessage::Text(text)) => {
+                acknowledged |= text.contains(r#""type":"connection_ack""#);
+                Message::Text(text.into())
+            }
+            // The token was refused: graphql-transport-ws says 4403 Forbidden.
+            Some(WsMessage::Close(_, _)) if refused.load(Ordering::Acquire) => break Some((4403, FORBIDDEN)),
+            Some(WsMessage::Close(code, reason)) => Message::Close(Some(CloseFrame {
                 code,
                 reason: reason.into(),
             })),
         };
-        if sink.send(message).await.is_err() {
-            break;
+        let closing = matches!(message, Message::Close(_));
+        if sink.send(message).await.is_err() || closing {
+            return;
         }
-    }
+    };
+    let echoed = *client_close.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (code, reason) = match (close, echoed) {
+        (Some(ours), _) => ours,
+        // 1005 and 1006 are never sent on the wire: answer a frame without a code with 1000.
+        (None, Some(code)) if !matches!(code, 1005 | 1006) => (code, ""),
+        (None, _) if refused.load(Ordering::Acquire) => (4403, FORBIDDEN),
+        (None, _) => (1000, ""),
+    };
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = sink.send(Message::Close(Some(frame))).await;
+    let _ = sink.flush().await;
 }
 
 /// Waits until the server is stopping (true), or until it can no longer stop (false).
@@ -146,7 +211,7 @@ async fn stopping(stop: &mut tokio::sync::watch::Receiver<bool>) -> bool {
 
 /// The connection's viewer from the `connection_init` payload: `{"Authorization": "Bearer <token>"}` (or
 /// `authorization`, or `{"token": "<token>"}`); without one the connection keeps the upgrade's viewer.
-async fn sign_in(tokens: auth::Tokens, payload: Value) -> async_graphql::Result<Data> {
+async fn sign_in(tokens: auth::Tokens, payload: Value, refused: Arc<AtomicBool>) -> async_graphql::Result<Data> {
     let mut data = Data::default();
     let authorization = ["Authorization", "authorization"]
         .into_iter()
@@ -160,7 +225,10 @@ async fn sign_in(tokens: auth::Tokens, payload: Value) -> async_graphql::Result<
     if let Some(authorization) = authorization {
         match auth::viewer_of(&tokens, &authorization).await {
             Ok(viewer) => data.insert::<Viewer>(viewer),
-            Err(Refusal::Unauthenticated(message)) => return Err(async_graphql::Error::new(message)),
+            Err(Refusal::Unauthenticated(message)) => {
+                refused.store(true, Ordering::Release);
+                return Err(async_graphql::Error::new(message));
+            }
             Err(Refusal::Unavailable) => return Err(async_graphql::Error::new("the tokens cannot be read now")),
         }
     }
@@ -178,6 +246,8 @@ struct Operations {
     persisted: Arc<PersistedDocuments>,
     timeout: Duration,
     limits: Limits,
+    subscriptions: RunningSubscriptions,
+    max_subscriptions: usize,
 }
 
 impl Executor for Operations {
@@ -194,6 +264,20 @@ impl Executor for Operations {
             Err(error) => return futures_util::stream::once(future::ready(Response::from_errors(vec![error]))).boxed(),
         };
         let kind = Some(prepared.kind);
+        let place = match kind {
+            Some(OperationType::Subscription) => match self.subscriptions.take(self.max_subscriptions) {
+                Some(place) => Some(place),
+                None => {
+                    let message = format!(
+                        "this socket runs {} subscriptions already; complete one, or open another socket",
+                        self.max_subscriptions
+                    );
+                    let error = crate::error::coded("TOO_MANY_SUBSCRIPTIONS", message);
+                    return futures_util::stream::once(future::ready(Response::from_errors(vec![error]))).boxed();
+                }
+            },
+            _ => None,
+        };
         let (loader, turns) = Loader::new(self.db.clone());
         let request = request.data(loader);
         let responses = match session_data {
@@ -205,7 +289,8 @@ impl Executor for Operations {
             response
         });
         if kind == Some(OperationType::Subscription) {
-            return responses.boxed();
+            // The place is held as long as the subscription's stream lives.
+            return responses.map(move |response| (response, &place).0).boxed();
         }
         // A query or a mutation answers once, within the request timeout; dropping it rolls back.
         let (feed, timeout) = (self.feed.clone(), self.timeout);

@@ -38,4 +38,5 @@ mod statistics;
 mod subscriptions;
 mod synthetic;
 mod tokens;
+mod websocket;
 mod ws_client;

@@ -25,26 +25,47 @@ impl Socket {
     /// Opens a socket at `address` with `protocol` and sends `connection_init` with `payload`; returns the
     /// socket and the server's answer to the init (`connection_ack`, or what refused it).
     pub async fn open(address: SocketAddr, protocol: &'static str, payload: Value) -> (Socket, Value) {
+        let mut socket = Socket::connect(address, protocol).await.expect("the socket opens");
+        socket
+            .send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        let answer = socket.receive().await;
+        (socket, answer)
+    }
+
+    /// Opens a socket at `address` with `protocol` and sends nothing; the upgrade's error when the server
+    /// refuses it.
+    pub async fn connect(
+        address: SocketAddr,
+        protocol: &'static str,
+    ) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
         let mut request = format!("ws://{address}/graphql")
             .into_client_request()
             .expect("a request");
         request
             .headers_mut()
             .insert("Sec-WebSocket-Protocol", protocol.parse().expect("a header value"));
-        let (inner, response) = tokio_tungstenite::connect_async(request)
-            .await
-            .expect("the socket opens");
+        let (inner, response) = tokio_tungstenite::connect_async(request).await?;
         assert_eq!(
             response.headers()["sec-websocket-protocol"],
             protocol,
             "the server speaks the protocol asked for"
         );
-        let mut socket = Socket { inner, protocol };
-        socket
-            .send(json!({ "type": "connection_init", "payload": payload }))
-            .await;
-        let answer = socket.receive().await;
-        (socket, answer)
+        Ok(Socket { inner, protocol })
+    }
+
+    /// Starts the closing handshake with `code` and returns the server's answer to it.
+    pub async fn close(&mut self, code: u16, reason: &str) -> Value {
+        use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+        let frame = CloseFrame {
+            code: code.into(),
+            reason: reason.to_owned().into(),
+        };
+        self.inner
+            .send(Message::Close(Some(frame)))
+            .await
+            .expect("the close frame is sent");
+        self.receive().await
     }
 
     /// Opens a socket and fails unless the server acknowledges the init.

@@ -108,4 +108,38 @@ for await (const event of changes) {
 clearTimeout(deadline);
 check(delivered, `the subscription delivered the change (version ${version})`);
 await live.dispose();
+
+// A lazy client (graphql-ws's default) opens its socket for its first subscription and closes it, with
+// 1000, when its last one is gone; Kartla completes every closing handshake, so each close is clean and
+// dispose() settles without an error.
+const closes: { code: number; clean: boolean }[] = [];
+const failures: unknown[] = [];
+const lazy = createClient({
+  url: url.replace(/^http/, "ws"),
+  webSocketImpl: WebSocket,
+  lazyCloseTimeout: 0,
+  on: {
+    closed: (event) => {
+      const close = event as { code: number; wasClean: boolean };
+      closes.push({ code: close.code, clean: close.wasClean });
+    },
+    error: (error) => failures.push(error),
+  },
+});
+for (const round of [1, 2]) {
+  const events = lazy.iterate<{ registryChanged: { recordId: string | null } }>({
+    query: print(ActivityChanges),
+    variables: { after },
+  });
+  const first = await events.next();
+  check(first.value?.data?.registryChanged?.recordId === activity.id, `lazy client, round ${round}: the change arrives`);
+  await events.return?.();
+}
+await lazy.dispose();
+const settled = Date.now() + 5_000;
+while (closes.length < 2 && Date.now() < settled) await new Promise((resolve) => setTimeout(resolve, 20));
+check(
+  closes.length === 2 && closes.every((c) => c.code === 1000 && c.clean) && failures.length === 0,
+  `each lazy close is a clean 1000 (${JSON.stringify(closes)})`,
+);
 console.log("the TypeScript example ran against", url);
