@@ -59,7 +59,9 @@ impl ChangeEvent {
             return Ok(None);
         };
         let id = ID(id::encode(record_type, self.0.record_id));
-        Ok(node::resolve(ctx, &[id]).await?.pop().flatten())
+        let found = node::resolve(ctx, &[id]).await?;
+        super::empty_records::EmptyRecords::note(ctx, &found, false);
+        Ok(found.into_iter().next().flatten())
     }
 }
 

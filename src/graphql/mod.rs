@@ -8,6 +8,7 @@ pub mod connection;
 pub mod consultation;
 pub mod coverage;
 pub mod document;
+pub mod empty_records;
 pub mod history;
 pub mod initiative;
 pub mod initiative_filter;

@@ -49,6 +49,25 @@ pub enum Node {
     Participation(Participation),
 }
 
+impl Node {
+    /// The record's GraphQL type.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Node::Organisation(_) => "Organisation",
+            Node::Strategy(_) => "Strategy",
+            Node::FocusArea(_) => "FocusArea",
+            Node::Goal(_) => "Goal",
+            Node::ActionPlan(_) => "ActionPlan",
+            Node::Initiative(_) => "Initiative",
+            Node::Theme(_) => "Theme",
+            Node::Activity(_) => "Activity",
+            Node::Consultation(_) => "Consultation",
+            Node::Responsibility(_) => "Responsibility",
+            Node::Participation(_) => "Participation",
+        }
+    }
+}
+
 /// Resolves global IDs: a malformed ID is a `BAD_ID` error, a well-formed ID of nothing is `None`.
 /// Loads of one type are batched into one statement.
 pub async fn resolve(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Option<Node>>> {

@@ -37,7 +37,9 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "A global ID.")] id: ID,
     ) -> async_graphql::Result<Option<Node>> {
-        Ok(node::resolve(ctx, &[id]).await?.pop().flatten())
+        let found = node::resolve(ctx, &[id]).await?;
+        super::empty_records::EmptyRecords::note(ctx, &found, false);
+        Ok(found.into_iter().next().flatten())
     }
 
     /// Every change, oldest first; for ADMIN tokens only.
@@ -99,7 +101,9 @@ impl Query {
             let message = format!("`ids` has {} IDs, above the maximum of {MAX_PAGE_SIZE}", ids.len());
             return Err(Error::PageSize(message)).extend();
         }
-        node::resolve(ctx, &ids).await
+        let found = node::resolve(ctx, &ids).await?;
+        super::empty_records::EmptyRecords::note(ctx, &found, true);
+        Ok(found)
     }
 
     /// Organisations: ministries, agencies, municipalities, counties, associations, vendors.

@@ -14,6 +14,7 @@ use serde_json::json;
 use super::AppState;
 use super::graphiql;
 use crate::graphql::document;
+use crate::graphql::empty_records::EmptyRecords;
 use crate::graphql::loader::Loader;
 use crate::service::language::LanguagePreferences;
 
@@ -163,7 +164,8 @@ async fn execute(
         }
     };
     let (loader, turns) = Loader::new(state.db.clone());
-    let mut request = request.data(loader).data(viewer);
+    let empty_records = EmptyRecords::default();
+    let mut request = request.data(loader).data(viewer).data(empty_records.clone());
     if let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
         request = request.data(LanguagePreferences::from_accept_language(value));
     }
@@ -191,6 +193,7 @@ async fn execute(
     if prepared.kind == OperationType::Mutation {
         state.feed.poke();
     }
+    empty_records.mend(&mut response.data);
     super::field_order::reorder(
         &prepared.document,
         prepared.operation_name.as_deref(),

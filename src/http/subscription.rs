@@ -30,6 +30,7 @@ use super::persisted::PersistedDocuments;
 use super::socket_limits::{RunningSubscriptions, SocketPlace};
 use crate::graphql::KartlaSchema;
 use crate::graphql::document;
+use crate::graphql::empty_records::EmptyRecords;
 use crate::graphql::limits::Limits;
 use crate::graphql::loader::Loader;
 use crate::graphql::viewer::Viewer;
@@ -279,12 +280,14 @@ impl Executor for Operations {
             _ => None,
         };
         let (loader, turns) = Loader::new(self.db.clone());
-        let request = request.data(loader);
+        let empty_records = EmptyRecords::default();
+        let request = request.data(loader).data(empty_records.clone());
         let responses = match session_data {
             Some(data) => self.schema.execute_stream_with_session_data(request, data),
             None => self.schema.execute_stream(request),
         };
         let responses = turns.drive_stream(responses).map(move |mut response| {
+            empty_records.mend(&mut response.data);
             document::code_request_errors(&mut response, &prepared);
             response
         });

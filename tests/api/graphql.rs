@@ -13,8 +13,36 @@ on_every_backend!(
 );
 on_every_backend!(
     ids_resolve_and_bad_ids_are_errors,
-    languages_follow_argument_then_header
+    languages_follow_argument_then_header,
+    a_record_asked_nothing_of_its_type_is_an_empty_object
 );
+
+/// A record whose type no fragment of the query applies to is `{}`, not `null` (which means no such ID),
+/// for `node`, `nodes` and a change's `record`.
+async fn a_record_asked_nothing_of_its_type_is_an_empty_object(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let data = app.query("{ organisations(first: 1) { nodes { id } } }").await;
+    let id = data["organisations"]["nodes"][0]["id"]
+        .as_str()
+        .expect("an organisation")
+        .to_owned();
+    let missing = "T3JnYW5pc2F0aW9uOjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA";
+    let data = app
+        .query(&format!(
+            r#"{{ node(id: "{id}") {{ ... on Initiative {{ number }} }}
+                 nodes(ids: ["{id}", "{missing}"]) {{ ...I }}
+                 named: node(id: "{id}") {{ ... on Organisation {{ id }} }} }}
+               fragment I on Initiative {{ number }}"#
+        ))
+        .await;
+    assert_eq!(data["node"], json!({}), "{data}");
+    assert_eq!(data["nodes"], json!([{}, null]), "{data}");
+    assert_eq!(data["named"], json!({ "id": id }), "{data}");
+    let data = app
+        .query("{ changes(first: 2) { nodes { record { ... on Consultation { opensOn } } } } }")
+        .await;
+    assert_eq!(data["changes"]["nodes"][0]["record"], json!({}), "{data}");
+}
 
 async fn fresh_serve_answers_the_done_when_query(test_db: TestDb) {
     let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
