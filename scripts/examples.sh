@@ -32,6 +32,8 @@ export KARTLA_URL="http://127.0.0.1:$port/graphql" KARTLA_TOKEN="$token"
 
 echo "== examples/typescript"
 npm ci --prefix examples/typescript --no-audit --no-fund --loglevel=error
+# The schema served is the one checked in, descriptions and directives included.
+(cd examples/typescript && node ../../scripts/introspection.mjs "$KARTLA_URL" ../../schema.graphql)
 npm run --prefix examples/typescript --silent example
 
 echo "== examples/python"

@@ -10,6 +10,7 @@ pub struct Bookkeeping {
     pub created_at: DateTime<Utc>,
     /// When the record last changed.
     pub updated_at: DateTime<Utc>,
-    /// The record's version, incremented on every change; editing will use it to refuse lost updates.
+    /// The record's version, incremented on every change: pass it as `expectedVersion` when you change the
+    /// record, and a change made meanwhile by someone else is refused with CONFLICT instead of lost.
     pub version: i32,
 }

@@ -53,7 +53,7 @@ pub fn build_schema(
     feed: FeedHead,
     max_lag: i64,
 ) -> KartlaSchema {
-    Schema::build(Query, Mutation::default(), Subscription)
+    builder()
         .data(db)
         .data(FallbackLanguages(fallback_languages))
         .data(feed)
@@ -61,7 +61,43 @@ pub fn build_schema(
         .finish()
 }
 
-/// The schema in SDL, as checked in as `schema.graphql`.
+/// What Kartla is, as `__schema.description` and the schema's description in `schema.graphql` say.
+pub const SCHEMA_DESCRIPTION: &str = "Kartla: the registry of the Nordic countries' school-digitalisation work. \
+Strategies with their focus areas and goals, action plans, initiatives and activities with who is responsible \
+and who takes part, consultations, and every change as a feed.";
+
+/// The schema with Kartla's own descriptions for the scalars it takes from libraries.
+fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query, Mutation::default(), Subscription)
+        .override_output_type_description::<chrono::DateTime<chrono::Utc>>(
+            "A moment in time as a string in RFC 3339 format with its offset from UTC: \"2026-12-01T10:54:33Z\".",
+        )
+}
+
+/// The schema in SDL, as checked in as `schema.graphql`: with its description and `@specifiedBy` on the
+/// scalars that name their specification, as introspection gives them.
 pub fn sdl() -> String {
-    Schema::build(Query, Mutation::default(), Subscription).finish().sdl()
+    let options = async_graphql::SDLExportOptions::new().include_specified_by();
+    let sdl = builder().finish().sdl_with_options(options);
+    let described = format!("\"\"\"\n{SCHEMA_DESCRIPTION}\n\"\"\"\nschema {{");
+    match sdl.rfind("\nschema {") {
+        Some(at) => format!("{}\n{described}{}", &sdl[..at], &sdl[at + "\nschema {".len()..]),
+        None => sdl,
+    }
+}
+
+/// Puts Kartla's description where an introspection answer has async-graphql's generic one for
+/// `__schema.description` (async-graphql does not let a schema describe itself).
+pub fn describe_schema(data: &mut async_graphql::Value) {
+    let async_graphql::Value::Object(fields) = data else {
+        return;
+    };
+    for value in fields.values_mut() {
+        if let async_graphql::Value::Object(schema) = value
+            && let Some(async_graphql::Value::String(description)) = schema.get_mut("description")
+            && description.starts_with("A GraphQL Schema defines the capabilities of a GraphQL server.")
+        {
+            *description = SCHEMA_DESCRIPTION.to_owned();
+        }
+    }
 }

@@ -194,6 +194,7 @@ async fn execute(
         state.feed.poke();
     }
     empty_records.mend(&mut response.data);
+    crate::graphql::describe_schema(&mut response.data);
     super::field_order::reorder(
         &prepared.document,
         prepared.operation_name.as_deref(),

@@ -288,6 +288,7 @@ impl Executor for Operations {
         };
         let responses = turns.drive_stream(responses).map(move |mut response| {
             empty_records.mend(&mut response.data);
+            crate::graphql::describe_schema(&mut response.data);
             document::code_request_errors(&mut response, &prepared);
             response
         });

@@ -58,3 +58,37 @@ async fn every_type_and_field_is_described() {
         "types and fields without a description: {undescribed:#?}"
     );
 }
+
+/// The schema says what Kartla is, and no description speaks of the implementation.
+#[tokio::test]
+async fn descriptions_speak_of_kartla_not_of_its_libraries() {
+    let test_db = crate::helpers::TestDb::create(crate::helpers::Backend::Sqlite)
+        .await
+        .expect("SQLite");
+    let app = crate::helpers::TestApp::spawn(&test_db, kartla::config::InitialSeed::None).await;
+    let data = app
+        .query("{ __schema { description } __type(name: \"DateTime\") { description specifiedByURL } }")
+        .await;
+    assert_eq!(data["__schema"]["description"], kartla::graphql::SCHEMA_DESCRIPTION);
+    assert_eq!(
+        data["__type"]["specifiedByURL"],
+        "https://datatracker.ietf.org/doc/html/rfc3339"
+    );
+    let sdl = kartla::graphql::sdl();
+    for leak in [
+        "Implement the",
+        "DateTime<Utc>",
+        "async-graphql",
+        "sea-orm",
+        "will use it",
+    ] {
+        assert!(!sdl.contains(leak), "a description mentions {leak:?}");
+    }
+    assert!(sdl.contains("scalar DateTime @specifiedBy(url: \"https://datatracker.ietf.org/doc/html/rfc3339\")"));
+    assert!(
+        !data["__type"]["description"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Implement")
+    );
+}
