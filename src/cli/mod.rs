@@ -29,7 +29,14 @@ use crate::startup::Application;
 #[command(name = "kartla", version, about)]
 pub struct Cli {
     /// How log lines look: `text` for people, `json` (one object per line) for log collectors.
-    #[arg(long, global = true, env = "KARTLA_LOG_FORMAT", value_enum, default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "KARTLA_LOG_FORMAT",
+        value_enum,
+        ignore_case = true,
+        default_value = "text"
+    )]
     log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
@@ -90,7 +97,7 @@ enum Command {
 #[derive(Debug, Args)]
 struct DatabaseArgs {
     /// Database URL: sqlite://FILE?mode=rwc, postgres://USER@HOST/DB or mysql://USER@HOST/DB.
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
     database_url: String,
 }
 
@@ -102,7 +109,13 @@ struct ServeArgs {
     #[arg(long, env = "KARTLA_LISTEN", default_value = DEFAULT_LISTEN)]
     listen: SocketAddr,
     /// What to load into a new, empty database on first start.
-    #[arg(long, env = "KARTLA_INITIAL_SEED", value_enum, default_value = "demo")]
+    #[arg(
+        long,
+        env = "KARTLA_INITIAL_SEED",
+        value_enum,
+        ignore_case = true,
+        default_value = "demo"
+    )]
     initial_seed: InitialSeed,
     /// Languages tried, in order, when a request names none the text has (comma-separated BCP 47 tags).
     #[arg(long, env = "KARTLA_FALLBACK_LANGUAGES", value_delimiter = ',', default_values_t = DEFAULT_FALLBACK_LANGUAGES.map(String::from))]

@@ -22,7 +22,7 @@ pub enum ExportFormat {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The shape of the export.
-    #[arg(long, value_enum, default_value = "json")]
+    #[arg(long, value_enum, ignore_case = true, default_value = "json")]
     format: ExportFormat,
     /// Where to write: a file for JSON (standard output when left out), a folder for CSV (required).
     #[arg(long)]

@@ -16,7 +16,7 @@ pub enum TokenAction {
         #[arg(long)]
         name: String,
         /// What the token may do.
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, ignore_case = true)]
         role: RoleArg,
         /// For an EDITOR: the global ID of the organisation it acts for (from `organisations` in GraphiQL).
         #[arg(long)]

@@ -171,3 +171,52 @@ fn export_and_import_through_the_command_line() {
     assert_eq!(code, 1);
     assert!(stderr.contains("is not JSON") && stderr.contains("line 1"), "{stderr}");
 }
+
+/// The shared flags are accepted anywhere on the line, and enum values in any case.
+#[test]
+fn shared_flags_go_anywhere_and_enum_values_take_any_case() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let url = format!("sqlite://{}/k.db?mode=rwc", dir.path().display());
+    let (code, _, stderr) = kartla(&["migrate", "up", "--database-url", &url]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = kartla(&["migrate", "status", "--database-url", &url, "--log-format", "JSON"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.is_empty());
+    let (code, token, stderr) = kartla(&[
+        "token",
+        "create",
+        "--name",
+        "ci",
+        "--role",
+        "ADMIN",
+        "--database-url",
+        &url,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(token.trim().starts_with("kartla_"), "{token}");
+    let (code, _, stderr) = kartla(&[
+        "token",
+        "create",
+        "--name",
+        "ci2",
+        "--role",
+        "Editor",
+        "--database-url",
+        &url,
+    ]);
+    assert_ne!(code, 0, "an editor needs its organisation");
+    assert!(
+        !stderr.contains("invalid value 'Editor'"),
+        "the role is read in any case: {stderr}"
+    );
+    let out = dir.path().join("registry.json");
+    let (code, _, stderr) = kartla(&[
+        "export",
+        "--output",
+        out.to_str().expect("a path"),
+        "--database-url",
+        &url,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.exists());
+}
