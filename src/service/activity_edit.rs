@@ -25,6 +25,7 @@ use crate::service::initiative_status::allowed;
 use crate::service::permission::{self, Actor};
 use crate::service::responsibility_proposal::{self, Target};
 use crate::service::text::{Localized, TextOwner};
+use crate::service::versioned;
 
 /// The fields of an activity a change sets: on create, `None` takes the default; on update, it keeps the
 /// value; `Some(None)` clears an optional field.
@@ -186,13 +187,13 @@ async fn for_change(
     if !permission::may_edit_activity(db, actor, before.initiative_id, id).await? {
         return Err(Error::Forbidden(FORBIDDEN.into()));
     }
-    if before.version != expected_version {
-        return Ok(Err(vec![Problem::conflict("activity", before.version)]));
+    if let Err(conflict) = versioned::check_version(NodeType::Activity, before.version, expected_version) {
+        return Ok(Err(conflict));
     }
     Ok(Ok(before))
 }
 
-/// Writes the version-checked update and its audit entry, and commits; a lost race is a CONFLICT.
+/// The shared path's commit of a change to `before` ([`versioned::commit`]).
 async fn finish(
     txn: DatabaseTransaction,
     db: &DatabaseConnection,
@@ -200,26 +201,17 @@ async fn finish(
     operation: &str,
     before: &activity::Model,
     model: activity::ActiveModel,
-    mut changes: Changes,
+    changes: Changes,
 ) -> Outcome<activity::Model> {
-    let now = Utc::now();
-    if !edit::write_versioned(&txn, before.id, before.version, model, now).await? {
-        txn.rollback().await?;
-        let current = activity::Entity::find_by_id(before.id)
-            .one(db)
-            .await?
-            .map_or(before.version, |a| a.version);
-        return Ok(Err(vec![Problem::conflict("activity", current)]));
-    }
-    changes.field("version", before.version, before.version + 1);
-    edit::audit(&txn, actor, now, operation, "Activity", before.id, changes).await?;
-    let after = activity::Entity::find_by_id(before.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::Internal("the activity vanished inside its own transaction".into()))?;
-    let change = Change::new(Operation::from_audit(operation), NodeType::Activity, before.id);
-    change_feed::commit(txn, now, &[change]).await?;
-    Ok(Ok(after))
+    let write = versioned::Write {
+        actor,
+        operation,
+        node_type: NodeType::Activity,
+        id: before.id,
+        version: before.version,
+        now: Utc::now(),
+    };
+    versioned::commit::<activity::Entity, _>(txn, db, write, model, changes, &[]).await
 }
 
 /// Updates the fields `fields` gives of activity `id`, if it is still at `expected_version`.
@@ -449,30 +441,13 @@ pub async fn set_participation(
             *column = Set(given);
         }
     }
-    if !edit::write_versioned(&txn, before.id, before.version, model, now).await? {
-        txn.rollback().await?;
-        return Ok(Err(vec![Problem::conflict("participation", before.version + 1)]));
-    }
-    changes.field("version", before.version, before.version + 1);
-    edit::audit(
-        &txn,
+    let write = versioned::Write {
         actor,
+        operation: "SET_PARTICIPATION",
+        node_type: NodeType::Participation,
+        id: before.id,
+        version: before.version,
         now,
-        "SET_PARTICIPATION",
-        "Participation",
-        before.id,
-        changes,
-    )
-    .await?;
-    let after = participation::Entity::find_by_id(before.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::Internal("the participation vanished inside its own transaction".into()))?;
-    change_feed::commit(
-        txn,
-        now,
-        &[Change::new(Operation::Update, NodeType::Participation, before.id)],
-    )
-    .await?;
-    Ok(Ok(after))
+    };
+    versioned::commit::<participation::Entity, _>(txn, db, write, model, changes, &[]).await
 }

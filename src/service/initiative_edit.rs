@@ -26,6 +26,7 @@ use crate::service::id::NodeType;
 use crate::service::permission::{self, Actor};
 use crate::service::responsibility_proposal::{self, Target};
 use crate::service::text::{self, Localized, TextOwner};
+use crate::service::versioned;
 
 /// The fields of an initiative a change sets. On create, a field left `None` takes its default; on update,
 /// it keeps its value. `Some(None)` clears an optional field.
@@ -430,13 +431,14 @@ async fn for_change(
                 .into(),
         ));
     }
-    if before.version != expected_version {
-        return Ok(Err(vec![Problem::conflict("initiative", before.version)]));
+    if let Err(conflict) = versioned::check_version(NodeType::Initiative, before.version, expected_version) {
+        return Ok(Err(conflict));
     }
     Ok(Ok(before))
 }
 
-/// Writes the version-checked update and its audit entry, and commits; a lost race is a CONFLICT.
+/// The shared path's commit of a change to `before` ([`versioned::commit`]).
+#[allow(clippy::too_many_arguments)]
 async fn finish(
     txn: sea_orm::DatabaseTransaction,
     db: &DatabaseConnection,
@@ -447,22 +449,15 @@ async fn finish(
     changes: Changes,
     now: chrono::DateTime<Utc>,
 ) -> Outcome<initiative::Model> {
-    if !edit::write_versioned(&txn, before.id, before.version, model, now).await? {
-        txn.rollback().await?;
-        let current = initiative::Entity::find_by_id(before.id)
-            .one(db)
-            .await?
-            .map_or(before.version, |i| i.version);
-        return Ok(Err(vec![Problem::conflict("initiative", current)]));
-    }
-    edit::audit(&txn, actor, now, operation, "Initiative", before.id, changes).await?;
-    let after = initiative::Entity::find_by_id(before.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::Internal("the initiative vanished inside its own transaction".into()))?;
-    let change = Change::new(Operation::from_audit(operation), NodeType::Initiative, before.id);
-    change_feed::commit(txn, now, &[change]).await?;
-    Ok(Ok(after))
+    let write = versioned::Write {
+        actor,
+        operation,
+        node_type: NodeType::Initiative,
+        id: before.id,
+        version: before.version,
+        now,
+    };
+    versioned::commit::<initiative::Entity, _>(txn, db, write, model, changes, &[]).await
 }
 
 /// Updates the fields `fields` gives of initiative `id`, if it is still at `expected_version`.
@@ -506,7 +501,6 @@ pub async fn update(
         );
     }
     write_links(&txn, id, &fields, themes.as_deref()).await?;
-    changes.field("version", before.version, before.version + 1);
     finish(txn, db, actor, "UPDATE_INITIATIVE", &before, model, changes, now).await
 }
 
@@ -543,13 +537,11 @@ pub async fn set_archived(
         ..Default::default()
     };
     let mut changes = Changes::default();
-    changes
-        .field(
-            "archivedAt",
-            before.archived_at.map(|a| a.to_rfc3339()),
-            archived_at.map(|a| a.to_rfc3339()),
-        )
-        .field("version", before.version, before.version + 1);
+    changes.field(
+        "archivedAt",
+        before.archived_at.map(|a| a.to_rfc3339()),
+        archived_at.map(|a| a.to_rfc3339()),
+    );
     let operation = if archive {
         "ARCHIVE_INITIATIVE"
     } else {

@@ -32,3 +32,4 @@ pub mod strategy;
 pub mod strategy_edit;
 pub mod text;
 pub mod token;
+pub mod versioned;

@@ -22,6 +22,7 @@ use crate::service::edit::{self, Changes, Outcome, Problem, check_period, check_
 use crate::service::id::NodeType;
 use crate::service::permission::Actor;
 use crate::service::text::{Localized, TextOwner};
+use crate::service::versioned;
 
 /// One identifier of an organisation, valid in a period (open ends: always).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -255,8 +256,8 @@ pub async fn update(
             "no organisation has this ID",
         )]));
     };
-    if before.version != expected_version {
-        return Ok(Err(vec![Problem::conflict("organisation", before.version)]));
+    if let Err(conflict) = versioned::check_version(NodeType::Organisation, before.version, expected_version) {
+        return Ok(Err(conflict));
     }
     let problems = check(&txn, id, &fields).await?;
     if !problems.is_empty() {
@@ -290,18 +291,15 @@ pub async fn update(
     if let Some(identifiers) = &fields.identifiers {
         write_identifiers(&txn, id, identifiers, &mut changes).await?;
     }
-    if !edit::write_versioned(&txn, id, before.version, model, now).await? {
-        txn.rollback().await?;
-        return Ok(Err(vec![Problem::conflict("organisation", before.version + 1)]));
-    }
-    changes.field("version", before.version, before.version + 1);
-    edit::audit(&txn, actor, now, "UPDATE_ORGANISATION", "Organisation", id, changes).await?;
-    let after = organisation::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::Internal("the organisation vanished inside its own transaction".into()))?;
-    change_feed::commit(txn, now, &[Change::new(Operation::Update, NodeType::Organisation, id)]).await?;
-    Ok(Ok(after))
+    let write = versioned::Write {
+        actor,
+        operation: "UPDATE_ORGANISATION",
+        node_type: NodeType::Organisation,
+        id,
+        version: before.version,
+        now,
+    };
+    versioned::commit::<organisation::Entity, _>(txn, db, write, model, changes, &[]).await
 }
 
 /// Whether `code` is a theme code: lower-case letters, digits and hyphens, 2 to 64 characters.
@@ -368,46 +366,50 @@ pub async fn save_theme(
     }
     let now = Utc::now();
     let mut changes = Changes::default();
-    let id = match &before {
-        None => {
-            let model = theme::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                code: Set(code.clone().unwrap_or_default()),
-                created_at: Set(now),
-                updated_at: Set(now),
-                version: Set(1),
-            }
-            .insert(&txn)
-            .await?;
-            changes.field("code", Value::Null, model.code);
-            model.id
+    if let Some(before) = &before {
+        let mut model = <theme::ActiveModel as Default>::default();
+        if let Some(code) = &code {
+            changes.field("code", before.code.clone(), code.clone());
+            model.code = Set(code.clone());
         }
-        Some(before) => {
-            let mut model = <theme::ActiveModel as Default>::default();
-            if let Some(code) = &code {
-                changes.field("code", before.code.clone(), code.clone());
-                model.code = Set(code.clone());
-            }
-            if !edit::write_versioned(&txn, before.id, before.version, model, now).await? {
-                txn.rollback().await?;
-                return Ok(Err(vec![Problem::conflict("theme", before.version + 1)]));
-            }
-            changes.field("version", before.version, before.version + 1);
-            before.id
-        }
-    };
-    edit::write_texts(&txn, TextOwner::Theme, id, &[("label", label.as_ref())], &mut changes).await?;
-    let operation = if before.is_none() {
-        "CREATE_THEME"
-    } else {
-        "UPDATE_THEME"
-    };
-    edit::audit(&txn, actor, now, operation, "Theme", id, changes).await?;
-    let after = theme::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::Internal("the theme vanished inside its own transaction".into()))?;
-    let change = Change::new(Operation::from_audit(operation), NodeType::Theme, id);
+        edit::write_texts(
+            &txn,
+            TextOwner::Theme,
+            before.id,
+            &[("label", label.as_ref())],
+            &mut changes,
+        )
+        .await?;
+        let write = versioned::Write {
+            actor,
+            operation: "UPDATE_THEME",
+            node_type: NodeType::Theme,
+            id: before.id,
+            version: before.version,
+            now,
+        };
+        return versioned::commit::<theme::Entity, _>(txn, db, write, model, changes, &[]).await;
+    }
+    let model = theme::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        code: Set(code.clone().unwrap_or_default()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&txn)
+    .await?;
+    changes.field("code", Value::Null, model.code.clone());
+    edit::write_texts(
+        &txn,
+        TextOwner::Theme,
+        model.id,
+        &[("label", label.as_ref())],
+        &mut changes,
+    )
+    .await?;
+    edit::audit(&txn, actor, now, "CREATE_THEME", "Theme", model.id, changes).await?;
+    let change = Change::new(Operation::Create, NodeType::Theme, model.id);
     change_feed::commit(txn, now, &[change]).await?;
-    Ok(Ok(after))
+    Ok(Ok(model))
 }

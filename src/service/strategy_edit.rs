@@ -20,6 +20,7 @@ use crate::service::edit::{self, Changes, Outcome, Problem, check_exist};
 use crate::service::id::NodeType;
 use crate::service::permission::Actor;
 use crate::service::text::{Localized, TextOwner};
+use crate::service::versioned;
 
 /// The texts a change gives, by field; `None` keeps a field's texts.
 pub type TextFields = Vec<(&'static str, Option<Vec<Localized>>)>;
@@ -302,8 +303,14 @@ pub async fn save_frame(
         }
     };
     if !written {
-        txn.rollback().await?;
-        return Ok(Err(vec![Problem::conflict(what, was.0 + 1)]));
+        // Lost to a concurrent change: the CONFLICT names the version stored now.
+        let conflict = match frame {
+            Frame::Strategy => versioned::lost_race::<strategy::Entity>(txn, db, NodeType::Strategy, id, was.0).await?,
+            Frame::ActionPlan => {
+                versioned::lost_race::<action_plan::Entity>(txn, db, NodeType::ActionPlan, id, was.0).await?
+            }
+        };
+        return Ok(Err(conflict));
     }
     write_texts(&txn, owner, id, &fields.texts, &mut changes).await?;
     if let Some(owners) = &fields.owners {
@@ -503,9 +510,15 @@ pub async fn save_part(
         }
     };
     if !written {
-        txn.rollback().await?;
-        let current = before.map_or(1, |b| b.0 + 1);
-        return Ok(Err(vec![Problem::conflict(what, current)]));
+        // Lost to a concurrent change: the CONFLICT names the version stored now.
+        let read = before.map_or(1, |b| b.0);
+        let conflict = match part {
+            Part::FocusArea => {
+                versioned::lost_race::<focus_area::Entity>(txn, db, NodeType::FocusArea, id, read).await?
+            }
+            Part::Goal => versioned::lost_race::<goal::Entity>(txn, db, NodeType::Goal, id, read).await?,
+        };
+        return Ok(Err(conflict));
     }
     write_texts(&txn, owner, id, &fields.texts, &mut changes).await?;
     let operation = match (part, existing) {

@@ -38,5 +38,6 @@ mod statistics;
 mod subscriptions;
 mod synthetic;
 mod tokens;
+mod versioned;
 mod websocket;
 mod ws_client;
