@@ -118,3 +118,22 @@ impl OneshotResponse for axum::Router {
         )
     }
 }
+
+/// GraphiQL's opening query fits its editor pane: each line at most 60 characters (the pane is about 75
+/// wide on a 1400-pixel screen), so no comment is cut off.
+#[test]
+fn the_default_query_fits_the_editor() {
+    let script = include_str!("../../assets/graphiql/kartla.js");
+    let start = script.find("var example = [").expect("the default query");
+    let end = script[start..].find("].join").expect("its end") + start;
+    let lines: Vec<&str> = script[start..end]
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.trim().strip_prefix('"')?.rsplit_once('"').map(|(text, _)| text))
+        .collect();
+    assert!(lines.len() > 10, "{lines:?}");
+    for line in lines {
+        let shown = line.replace("\\\"", "\"");
+        assert!(shown.chars().count() <= 60, "{} characters: {shown}", shown.chars().count());
+    }
+}
