@@ -94,6 +94,11 @@ pub fn code_request_errors(response: &mut Response, prepared: &Prepared) {
 fn parse_error(error: ParseError) -> ServerError {
     let positions: Vec<Pos> = error.positions().collect();
     let (code, message) = match &error {
+        // pest gives up on nesting deeper than its stack allows.
+        ParseError::Syntax { message, .. } if message.contains("stack limit reached") => (
+            "QUERY_TOO_DEEP",
+            "the query nests its selections or values too deeply to be read".to_owned(),
+        ),
         ParseError::Syntax { message, start, .. } => {
             // pest draws the line with a caret; its last line says what was expected.
             let expected = message

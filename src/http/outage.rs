@@ -64,9 +64,21 @@ impl Outage {
     }
 }
 
+/// Whether `request` asks for GraphiQL's page, which needs no database.
+fn is_graphiql_page(request: &Request) -> bool {
+    request.method() == axum::http::Method::GET
+        && request.uri().query().is_none()
+        && !request.headers().contains_key(header::UPGRADE)
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+}
+
 /// The middleware: while the database is known to be down, answer 503 without running the request.
 pub async fn refuse_while_down(State(outage): State<Outage>, request: Request, next: Next) -> Response {
-    if !outage.is_down() {
+    if !outage.is_down() || is_graphiql_page(&request) {
         return next.run(request).await;
     }
     let seconds = PROBE_EVERY.as_secs().max(1);

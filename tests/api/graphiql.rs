@@ -134,6 +134,10 @@ fn the_default_query_fits_the_editor() {
     assert!(lines.len() > 10, "{lines:?}");
     for line in lines {
         let shown = line.replace("\\\"", "\"");
-        assert!(shown.chars().count() <= 60, "{} characters: {shown}", shown.chars().count());
+        assert!(
+            shown.chars().count() <= 60,
+            "{} characters: {shown}",
+            shown.chars().count()
+        );
     }
 }

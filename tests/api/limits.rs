@@ -61,6 +61,11 @@ async fn hostile_documents_are_refused_and_normal_ones_run() {
             "expands to 1073741825 fields",
         ),
         (fragment_bomb(30), "QUERY_TOO_DEEP", "nests more than 32 selection sets"),
+        (
+            format!("{{{}{}", "viewer{".repeat(3_000), "}".repeat(3_001)),
+            "QUERY_TOO_DEEP",
+            "too deeply to be read",
+        ),
         (huge, "DOCUMENT_TOO_LARGE", "at most 32768"),
         (defaults.to_owned(), "QUERY_TOO_COMPLEX", "at most 25000"),
         (
