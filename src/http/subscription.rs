@@ -84,8 +84,14 @@ pub async fn accept(
         .and_then(|p| p.to_str().ok())
         .and_then(|p| p.parse::<WebSocketProtocols>().ok())
     else {
-        let message = "GraphQL over WebSocket needs Sec-WebSocket-Protocol graphql-transport-ws (or graphql-ws)\n";
-        return (StatusCode::BAD_REQUEST, message).into_response();
+        let message = "GraphQL over WebSocket needs Sec-WebSocket-Protocol graphql-transport-ws (or graphql-ws)";
+        let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] });
+        return (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response();
     };
     let address = super::rate_limit::client_address(headers, extensions, state.client_ip_header.as_ref());
     let most = state.socket_limits.sockets_per_address;

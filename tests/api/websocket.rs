@@ -46,6 +46,22 @@ async fn the_server_answers_a_clients_close_frame() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_documents_are_refused_over_websocket_too() {
+    let (_db, address, _app) = served(|_| {}).await;
+    let fragments: String = (0..28)
+        .map(|i| format!("fragment F{i} on Viewer {{ ...F{next} ...F{next} }} ", next = i + 1))
+        .collect();
+    let bomb = format!("{{ viewer {{ ...F0 }} }} {fragments} fragment F28 on Viewer {{ signedIn }}");
+    let huge = format!("{{viewer{{{}}}}}", " name".repeat(100_000));
+    for (query, code) in [(bomb, "QUERY_TOO_COMPLEX"), (huge, "DOCUMENT_TOO_LARGE")] {
+        let mut socket = Socket::signed_in(address, "graphql-transport-ws", json!({})).await;
+        socket.subscribe("1", &query, json!({})).await;
+        let answer = socket.event().await;
+        assert_eq!(answer["errors"][0]["extensions"]["code"], code, "{answer}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_socket_without_connection_init_is_closed_with_4408() {
     let (_db, address, _app) = served(|config| config.socket_limits.init_timeout = Duration::from_millis(200)).await;
     for protocol in ["graphql-transport-ws", "graphql-ws"] {
