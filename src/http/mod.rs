@@ -102,6 +102,24 @@ fn cors(origins: &[HeaderValue]) -> CorsLayer {
         .max_age(std::time::Duration::from_secs(3600))
 }
 
+/// Answers `request` with `refusal` without running it, keeping the connection usable: the body is read
+/// (up to the size `/graphql` accepts) and dropped, since a connection whose request body was left unread
+/// cannot carry the next request. A body past that size gets `Connection: close` instead.
+pub(crate) async fn refuse(
+    request: axum::extract::Request,
+    mut refusal: axum::response::Response,
+) -> axum::response::Response {
+    if axum::body::to_bytes(request.into_body(), graphql::MAX_BODY_BYTES)
+        .await
+        .is_err()
+    {
+        refusal
+            .headers_mut()
+            .insert(axum::http::header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    refusal
+}
+
 async fn not_found() -> impl IntoResponse {
     (
         StatusCode::NOT_FOUND,

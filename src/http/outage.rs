@@ -94,5 +94,5 @@ pub async fn refuse_while_down(State(outage): State<Outage>, request: Request, n
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    response
+    super::refuse(request, response).await
 }

@@ -139,7 +139,11 @@ pub async fn limit(State(limiter): State<Limiter>, request: Request, next: Next)
         return match buckets.anonymous.as_ref().map(|bucket| bucket.check_key(&address)) {
             Some(Err(not_until)) => {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
-                too_many("anonymous", "anonymous requests from this address", wait)
+                super::refuse(
+                    request,
+                    too_many("anonymous", "anonymous requests from this address", wait),
+                )
+                .await
             }
             _ => next.run(request).await,
         };
@@ -153,11 +157,15 @@ pub async fn limit(State(limiter): State<Limiter>, request: Request, next: Next)
     if let Some((failed, address)) = &failures
         && let Some(wait) = failed.wait(address)
     {
-        return too_many("failed_sign_in", "failed sign-ins from this address", wait);
+        return super::refuse(
+            request,
+            too_many("failed_sign_in", "failed sign-ins from this address", wait),
+        )
+        .await;
     }
     if let Some(Err(not_until)) = buckets.tokens.as_ref().map(|bucket| bucket.check_key(&authorization)) {
         let wait = not_until.wait_time_from(DefaultClock::default().now());
-        return too_many("token", "this token", wait);
+        return super::refuse(request, too_many("token", "this token", wait)).await;
     }
     let response = next.run(request).await;
     if response.status() == StatusCode::UNAUTHORIZED

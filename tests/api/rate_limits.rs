@@ -118,3 +118,88 @@ impl StatusHeaders for axum::Router {
         (response.status(), response.headers().clone())
     }
 }
+
+/// Sends `body` as a POST on the open connection and reads the answer: its status and headers' text.
+async fn exchange(stream: &mut tokio::net::TcpStream, body: &str) -> std::io::Result<(u16, String)> {
+    use tokio::io::AsyncWriteExt;
+    let request = format!(
+        "POST /graphql HTTP/1.1\r\nHost: kartla\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    exchange_reply(stream).await
+}
+
+/// Reads one answer from the connection: its status and headers' text.
+async fn exchange_reply(stream: &mut tokio::net::TcpStream) -> std::io::Result<(u16, String)> {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let head_end = loop {
+        let n = stream.read(&mut buffer).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::ConnectionAborted.into());
+        }
+        received.extend_from_slice(&buffer[..n]);
+        if let Some(at) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&received[..head_end]).to_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    while received.len() < head_end + length {
+        let n = stream.read(&mut buffer).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::ConnectionAborted.into());
+        }
+        received.extend_from_slice(&buffer[..n]);
+    }
+    let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Ok((status, head))
+}
+
+/// A refused request leaves its keep-alive connection usable: its body is read before the 429, so the
+/// client's next request on the same connection is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_connection_stays_usable() {
+    let test_db = TestDb::create(Backend::Sqlite).await.expect("SQLite is always there");
+    let mut config = test_db.config(InitialSeed::None);
+    config.rate_limits.anonymous_per_minute = NonZeroU32::new(2);
+    let app = TestApp::spawn_with(config).await;
+    let address = app.serve().await;
+    let mut stream = tokio::net::TcpStream::connect(address).await.expect("a connection");
+    let body = json!({ "query": "{ viewer { role } }", "variables": { "padding": "x".repeat(200_000) } }).to_string();
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let (status, head) = exchange(&mut stream, &body)
+            .await
+            .expect("answered on the same connection");
+        assert!(!head.contains("connection: close"), "{head}");
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [200, 200, 429]);
+    // The body arrives after the headers, as from a slow client: the refusal waits for it, and the
+    // connection carries the next request.
+    use tokio::io::AsyncWriteExt;
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: kartla\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("the head is sent");
+    stream.flush().await.expect("sent");
+    tokio::task::yield_now().await;
+    let (first, rest) = body.split_at(body.len() / 2);
+    stream.write_all(first.as_bytes()).await.expect("half the body is sent");
+    stream.flush().await.expect("sent");
+    stream.write_all(rest.as_bytes()).await.expect("the rest is sent");
+    let (status, _) = exchange_reply(&mut stream).await.expect("the refusal");
+    assert_eq!(status, 429);
+    let (status, head) = exchange(&mut stream, &body)
+        .await
+        .expect("the next request on the same connection");
+    assert_eq!(status, 429, "{head}");
+}
