@@ -100,3 +100,48 @@ async fn metrics_count_the_answers_refused_before_graphql() {
     assert!(sample(&app, unsupported).await > before_415);
     assert!(sample(&app, too_large).await > before_413);
 }
+
+/// Answers are compressed when the client accepts it, GraphiQL's script too, and read back the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_are_compressed_when_the_client_accepts_it() {
+    let test_db = TestDb::create(Backend::Sqlite).await.expect("SQLite is always there");
+    let app = TestApp::spawn(&test_db, InitialSeed::Reference).await;
+    let query = json!({ "query": "{ organisations(first: 100) { nodes { id name } } }" }).to_string();
+    let plain = send(&app, post(query.clone(), None)).await;
+    assert!(plain.1.get(header::CONTENT_ENCODING).is_none());
+    for (encoding, decode) in [("gzip", gunzip as fn(&[u8]) -> Vec<u8>), ("br", unbrotli)] {
+        let mut request = post(query.clone(), None);
+        request
+            .headers_mut()
+            .insert(header::ACCEPT_ENCODING, encoding.parse().expect("a header value"));
+        let response = app.router.clone().oneshot(request).await.expect("the router answers");
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], encoding);
+        let bytes = response.into_body().collect().await.expect("a body").to_bytes();
+        let answer: Value = serde_json::from_slice(&decode(&bytes)).expect("JSON once decoded");
+        assert_eq!(answer, plain.2, "{encoding}");
+        assert!(
+            bytes.len() * 2 < plain.2.to_string().len(),
+            "{encoding}: {} bytes",
+            bytes.len()
+        );
+    }
+    let script = Request::get("/graphiql/graphiql.min.js")
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .body(Body::empty())
+        .expect("a request");
+    let response = app.router.clone().oneshot(script).await.expect("the router answers");
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).expect("gzip");
+    out
+}
+
+fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    brotli::BrotliDecompress(&mut std::io::Cursor::new(bytes), &mut out).expect("brotli");
+    out
+}
