@@ -44,6 +44,8 @@ pub struct Config {
     /// What WebSocket clients may hold open: the `connection_init` timeout, subscriptions per socket,
     /// sockets per address.
     pub socket_limits: crate::http::SocketLimits,
+    /// GraphQL requests over HTTP executing at once; more wait for a place.
+    pub max_concurrent_requests: usize,
     /// How long one GraphQL request over HTTP may run before it is stopped.
     pub request_timeout: std::time::Duration,
     /// Origins whose pages may call the API from a browser (CORS); none by default.
@@ -52,6 +54,14 @@ pub struct Config {
     pub persisted_query_cache: usize,
     /// When set, only these documents run (and automatic persisted queries are off).
     pub trusted_documents: Option<crate::http::persisted::TrustedDocuments>,
+}
+
+/// The default of [`Config::max_concurrent_requests`]: one per core. Measured on two cores at scale 1 with
+/// 16 clients, the standard page ran faster so than with more at once (PostgreSQL 75 pages/s against 59,
+/// 12.7 ms of CPU each against 19.4; SQLite 48 against 44) and the peak memory fell (56 MiB against 121 on
+/// PostgreSQL, 103 against 164 on SQLite): more executions at once only hold more answers in memory.
+pub fn default_concurrent_requests() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// The default of [`Config::request_timeout`], in seconds.
@@ -77,6 +87,7 @@ impl Config {
             limits: crate::graphql::limits::Limits::default(),
             rate_limits: crate::http::rate_limit::RateLimits::default(),
             socket_limits: crate::http::SocketLimits::default(),
+            max_concurrent_requests: default_concurrent_requests(),
             request_timeout: std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECONDS),
             cors_origins: Vec::new(),
             persisted_query_cache: crate::http::persisted::DEFAULT_CACHE_ENTRIES,

@@ -144,6 +144,7 @@ fn router_with_stop(
     );
     let state = http::AppState {
         tokens: http::Tokens::new(db.clone()),
+        executions: std::sync::Arc::new(tokio::sync::Semaphore::new(config.max_concurrent_requests.max(1))),
         outage: http::outage::Outage::new(db.clone()),
         socket_limits: config.socket_limits,
         open_sockets: Default::default(),

@@ -54,7 +54,7 @@ enum LogFormat {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the GraphQL server (migrates the database; seeds it when it is new).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage the database schema.
     Migrate {
         #[command(flatten)]
@@ -156,6 +156,11 @@ struct ServeArgs {
     #[arg(long, env = "KARTLA_WS_MAX_SOCKETS_PER_ADDRESS", default_value_t = crate::http::SocketLimits::default().sockets_per_address,
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
     ws_max_sockets_per_address: usize,
+    /// GraphQL requests over HTTP executing at once; more wait for a place (within the request timeout),
+    /// so memory under load is bounded (default: one per core).
+    #[arg(long, env = "KARTLA_MAX_CONCURRENT_REQUESTS", default_value_t = crate::config::default_concurrent_requests(),
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
+    max_concurrent_requests: usize,
     /// Seconds one GraphQL request over HTTP may run before it is stopped with code TIMEOUT (at least 1).
     #[arg(long, env = "KARTLA_REQUEST_TIMEOUT", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECONDS,
           value_parser = clap::value_parser!(u64).range(1..))]
@@ -306,7 +311,7 @@ fn one_line(text: &str) -> String {
 
 async fn execute(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Migrate { database, action } => migrate(&connect(&database).await?, action).await,
         Command::Seed { database, data } => seed(&connect(&database).await?, data).await,
         Command::Token { database, action } => {
@@ -359,6 +364,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             subscriptions_per_socket: args.ws_max_subscriptions,
             sockets_per_address: args.ws_max_sockets_per_address,
         },
+        max_concurrent_requests: args.max_concurrent_requests,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         cors_origins: args.cors_origins,
         persisted_query_cache: args.persisted_query_cache,

@@ -154,6 +154,19 @@ async fn execute(
     if prepared.kind != OperationType::Query && method == Method::Get || prepared.kind == OperationType::Subscription {
         return wrong_method(answer, method, prepared.kind);
     }
+    // A place among the requests executing at once, waited for within the request's timeout; held until
+    // the answer is written.
+    let waited = std::time::Instant::now();
+    let place = tokio::time::timeout(state.request_timeout, state.executions.clone().acquire_owned()).await;
+    let Ok(Ok(_place)) = place else {
+        super::metrics::request(
+            prepared.operation_name.as_deref(),
+            "timeout",
+            waited.elapsed(),
+            &["TIMEOUT"],
+        );
+        return timed_out(answer, state.request_timeout);
+    };
     let viewer = match super::auth::viewer(&state.tokens, headers).await {
         Ok(viewer) => viewer,
         Err(refusal) => {
@@ -175,20 +188,11 @@ async fn execute(
     }
     let started = std::time::Instant::now();
     let execution = turns.drive(state.schema.execute(request));
-    let Ok(mut response) = tokio::time::timeout(state.request_timeout, execution).await else {
+    let left = state.request_timeout.saturating_sub(waited.elapsed());
+    let Ok(mut response) = tokio::time::timeout(left, execution).await else {
         super::metrics::request(operation_label.as_deref(), "timeout", started.elapsed(), &["TIMEOUT"]);
         // Dropping the execution rolls back any transaction it had open: nothing is half-written.
-        let message = format!(
-            "the request took longer than {} s and was stopped; ask for less at once",
-            state.request_timeout.as_secs_f64()
-        );
-        let body = json!({ "errors": [{ "message": message, "extensions": { "code": "TIMEOUT" } }] });
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CONTENT_TYPE, answer.media_type())],
-            body.to_string(),
-        )
-            .into_response();
+        return timed_out(answer, state.request_timeout);
     };
     if prepared.kind == OperationType::Mutation {
         state.feed.poke();
@@ -361,6 +365,21 @@ fn body_of(response: &async_graphql::Response, request_failed: bool) -> serde_js
     } else {
         serde_json::to_string(response)
     }
+}
+
+/// The answer to a request stopped at the request timeout (waiting for a place included).
+fn timed_out(answer: Answer, timeout: std::time::Duration) -> Response {
+    let message = format!(
+        "the request took longer than {} s and was stopped; ask for less at once",
+        timeout.as_secs_f64()
+    );
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": "TIMEOUT" } }] });
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::CONTENT_TYPE, answer.media_type())],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 /// A document refused before it ran (an unknown persisted hash, too large, unparsable, over a limit, no such operation): a request

@@ -46,6 +46,9 @@ pub struct AppState {
     pub open_sockets: socket_limits::OpenSockets,
     /// The header a proxy puts the client's address in, if one is configured.
     pub client_ip_header: Option<axum::http::HeaderName>,
+    /// Places for GraphQL requests executing at once; a further request waits for one (within its
+    /// timeout), so memory under load is bounded by the permits, not by the number of clients.
+    pub executions: std::sync::Arc<tokio::sync::Semaphore>,
     /// The API tokens, for signing requests in.
     pub tokens: auth::Tokens,
     /// What one document may ask.

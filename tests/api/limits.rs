@@ -211,3 +211,27 @@ async fn a_request_that_runs_too_long_is_stopped() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
 }
+
+/// With one place for executions, many requests at once all get their answer: each waits its turn and
+/// gives its place back, also when it fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_queue_for_a_place_and_all_are_answered() {
+    let test_db = TestDb::create(Backend::Sqlite).await.expect("SQLite is always there");
+    let mut config = test_db.config(InitialSeed::Reference);
+    config.max_concurrent_requests = 1;
+    let app = TestApp::spawn_with(config).await;
+    let count = "{ organisations(filter: {country: [\"SE\"], kinds: [MUNICIPALITY]}) { totalCount } }";
+    let failing = "{ node(id: \"nonsense\") { id } }";
+    let answers = futures_util::future::join_all((0..12).map(|i| {
+        let query = if i % 3 == 0 { failing } else { count };
+        app.graphql_with(query, json!({}), None)
+    }))
+    .await;
+    for (i, answer) in answers.iter().enumerate() {
+        if i % 3 == 0 {
+            assert_eq!(answer["errors"][0]["extensions"]["code"], "BAD_ID", "{answer}");
+        } else {
+            assert_eq!(answer["data"]["organisations"]["totalCount"], 290, "{answer}");
+        }
+    }
+}
