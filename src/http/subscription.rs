@@ -270,9 +270,9 @@ impl Executor for Operations {
             Ok(prepared) => Arc::new(prepared),
             Err(error) => return futures_util::stream::once(future::ready(Response::from_errors(vec![error]))).boxed(),
         };
-        let kind = Some(prepared.kind);
+        let kind = prepared.kind;
         let place = match kind {
-            Some(OperationType::Subscription) => match self.subscriptions.take(self.max_subscriptions) {
+            OperationType::Subscription => match self.subscriptions.take(self.max_subscriptions) {
                 Some(place) => Some(place),
                 None => {
                     let message = format!(
@@ -298,9 +298,14 @@ impl Executor for Operations {
             document::code_request_errors(&mut response, &prepared);
             response
         });
-        if kind == Some(OperationType::Subscription) {
+        if kind == OperationType::Subscription {
             // The place is held as long as the subscription's stream lives.
-            return responses.map(move |response| (response, &place).0).boxed();
+            return responses
+                .map(move |response| {
+                    let _held = &place;
+                    response
+                })
+                .boxed();
         }
         // A query or a mutation answers once, within the request timeout; dropping it rolls back.
         let (feed, timeout) = (self.feed.clone(), self.timeout);
@@ -310,7 +315,7 @@ impl Executor for Operations {
                 Ok(response) => response.unwrap_or_default(),
                 Err(_) => Response::from_errors(vec![timed_out(timeout)]),
             };
-            if kind == Some(OperationType::Mutation) {
+            if kind == OperationType::Mutation {
                 feed.poke();
             }
             response
