@@ -44,7 +44,7 @@ pub struct Config {
     /// What WebSocket clients may hold open: the `connection_init` timeout, subscriptions per socket,
     /// sockets per address.
     pub socket_limits: crate::http::SocketLimits,
-    /// GraphQL requests over HTTP executing at once; more wait for a place.
+    /// GraphQL requests over HTTP executing at once (0: no limit); more wait for a place.
     pub max_concurrent_requests: usize,
     /// How long one GraphQL request over HTTP may run before it is stopped.
     pub request_timeout: std::time::Duration,
@@ -56,12 +56,12 @@ pub struct Config {
     pub trusted_documents: Option<crate::http::persisted::TrustedDocuments>,
 }
 
-/// The default of [`Config::max_concurrent_requests`]: one per core. Measured on two cores at scale 1 with
-/// 16 clients, the standard page ran faster so than with more at once (PostgreSQL 75 pages/s against 59,
-/// 12.7 ms of CPU each against 19.4; SQLite 48 against 44) and the peak memory fell (56 MiB against 121 on
-/// PostgreSQL, 103 against 164 on SQLite): more executions at once only hold more answers in memory.
+/// The default of [`Config::max_concurrent_requests`]: 0, no limit. One per core halved the peak memory
+/// and sped up the standard page alone (scale 1, 16 clients: PostgreSQL 75 pages/s against 59, 56 MiB
+/// against 121), but in the benchmark's mix a cheap request then waits behind the slow ones (statistics,
+/// search): an update's p50 went from 147 ms to 1.8 s on SQLite. See benchmarks/RESULTS.md.
 pub fn default_concurrent_requests() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
+    0
 }
 
 /// The default of [`Config::request_timeout`], in seconds.

@@ -144,7 +144,10 @@ fn router_with_stop(
     );
     let state = http::AppState {
         tokens: http::Tokens::new(db.clone()),
-        executions: std::sync::Arc::new(tokio::sync::Semaphore::new(config.max_concurrent_requests.max(1))),
+        executions: std::sync::Arc::new(tokio::sync::Semaphore::new(match config.max_concurrent_requests {
+            0 => tokio::sync::Semaphore::MAX_PERMITS,
+            n => n,
+        })),
         outage: http::outage::Outage::new(db.clone()),
         socket_limits: config.socket_limits,
         open_sockets: Default::default(),

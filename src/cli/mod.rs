@@ -157,9 +157,10 @@ struct ServeArgs {
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
     ws_max_sockets_per_address: usize,
     /// GraphQL requests over HTTP executing at once; more wait for a place (within the request timeout),
-    /// so memory under load is bounded (default: one per core).
+    /// so memory under load is bounded (0: no limit). One per core halves the peak memory, but cheap
+    /// requests then wait behind slow ones.
     #[arg(long, env = "KARTLA_MAX_CONCURRENT_REQUESTS", default_value_t = crate::config::default_concurrent_requests(),
-          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(0..100_000), |n| n as usize))]
     max_concurrent_requests: usize,
     /// Seconds one GraphQL request over HTTP may run before it is stopped with code TIMEOUT (at least 1).
     #[arg(long, env = "KARTLA_REQUEST_TIMEOUT", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECONDS,

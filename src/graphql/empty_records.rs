@@ -23,17 +23,27 @@ impl EmptyRecords {
         let Some(records) = ctx.data_opt::<EmptyRecords>() else {
             return;
         };
+        let fragments = &ctx.query_env.fragments;
+        let selection = &ctx.item.node.selection_set.node;
+        let empty: Vec<usize> = found
+            .iter()
+            .enumerate()
+            .filter(|(_, record)| {
+                record
+                    .as_ref()
+                    .is_some_and(|record| !asks_of(selection, fragments, record.type_name()))
+            })
+            .map(|(index, _)| index)
+            .collect();
+        // The path is built only when there is something to note: most answers have none.
+        if empty.is_empty() {
+            return;
+        }
         let Some(path) = ctx.path_node.map(|node| node.to_string_vec()) else {
             return;
         };
-        let fragments = &ctx.query_env.fragments;
-        let selection = &ctx.item.node.selection_set.node;
         let mut noted = records.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        for (index, record) in found.iter().enumerate() {
-            let Some(record) = record else { continue };
-            if asks_of(selection, fragments, record.type_name()) {
-                continue;
-            }
+        for index in empty {
             let mut at = path.clone();
             if list {
                 at.push(index.to_string());

@@ -9,7 +9,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::AppState;
 use super::graphiql;
@@ -73,8 +72,7 @@ fn wants_html(headers: &HeaderMap) -> bool {
 
 /// An error about the HTTP request itself, in the shape of a GraphQL response.
 fn request_error(status: StatusCode, answer: Answer, message: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] });
-    (status, [(header::CONTENT_TYPE, answer.media_type())], body.to_string()).into_response()
+    super::coded_error(status, answer.media_type(), "BAD_REQUEST", message)
 }
 
 /// A request whose credentials were refused, or could not be checked.
@@ -87,8 +85,7 @@ pub(super) fn refused(answer: Answer, refusal: super::auth::Refusal) -> Response
             "The service cannot check credentials right now; try again later",
         ),
     };
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    let mut response = (status, [(header::CONTENT_TYPE, answer.media_type())], body.to_string()).into_response();
+    let mut response = super::coded_error(status, answer.media_type(), code, message);
     if status == StatusCode::UNAUTHORIZED {
         response
             .headers_mut()
@@ -112,8 +109,7 @@ fn body_refused(answer: Answer, rejection: &BytesRejection) -> Response {
             format!("The body could not be read: {}", rejection.body_text()),
         )
     };
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    let mut response = (status, [(header::CONTENT_TYPE, answer.media_type())], body.to_string()).into_response();
+    let mut response = super::coded_error(status, answer.media_type(), code, &message);
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -373,13 +369,12 @@ fn timed_out(answer: Answer, timeout: std::time::Duration) -> Response {
         "the request took longer than {} s and was stopped; ask for less at once",
         timeout.as_secs_f64()
     );
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": "TIMEOUT" } }] });
-    (
+    super::coded_error(
         StatusCode::SERVICE_UNAVAILABLE,
-        [(header::CONTENT_TYPE, answer.media_type())],
-        body.to_string(),
+        answer.media_type(),
+        "TIMEOUT",
+        &message,
     )
-        .into_response()
 }
 
 /// A document refused before it ran (an unknown persisted hash, too large, unparsable, over a limit, no such operation): a request

@@ -108,6 +108,38 @@ fn cors(origins: &[HeaderValue]) -> CorsLayer {
         .max_age(std::time::Duration::from_secs(3600))
 }
 
+/// One coded error in GraphQL's JSON shape, sent as `media_type`: every refusal of the HTTP layer.
+pub(crate) fn coded_error(
+    status: StatusCode,
+    media_type: &'static str,
+    code: &str,
+    message: &str,
+) -> axum::response::Response {
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, media_type)],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// A coded error that says when to try again: `Retry-After` and `extensions.retryAfterSeconds`.
+pub(crate) fn retry_later(status: StatusCode, code: &str, message: &str, seconds: u64) -> axum::response::Response {
+    let body = serde_json::json!({ "errors": [{ "message": message,
+        "extensions": { "code": code, "retryAfterSeconds": seconds } }] });
+    let mut response = (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
 /// Answers `request` with `refusal` without running it, keeping the connection usable: the body is read
 /// (up to the size `/graphql` accepts) and dropped, since a connection whose request body was left unread
 /// cannot carry the next request. A body past that size gets `Connection: close` instead.

@@ -8,11 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
-use serde_json::json;
 
 /// How often a database known to be down is probed.
 pub const PROBE_EVERY: Duration = Duration::from_millis(500);
@@ -82,17 +81,7 @@ pub async fn refuse_while_down(State(outage): State<Outage>, request: Request, n
         return next.run(request).await;
     }
     let seconds = PROBE_EVERY.as_secs().max(1);
-    let body = json!({ "errors": [{
-        "message": "the database cannot be reached now; nothing was changed, please try again shortly",
-        "extensions": { "code": "SERVICE_UNAVAILABLE", "retryAfterSeconds": seconds } }] });
-    let mut response = (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    let message = "the database cannot be reached now; nothing was changed, please try again shortly";
+    let response = super::retry_later(StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", message, seconds);
     super::refuse(request, response).await
 }

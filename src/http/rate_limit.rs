@@ -12,12 +12,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use serde_json::json;
 
 use crate::service::token;
 
@@ -180,19 +179,8 @@ pub async fn limit(State(limiter): State<Limiter>, request: Request, next: Next)
 fn too_many(kind: &'static str, who: &str, wait: Duration) -> Response {
     super::metrics::rate_limited(kind);
     let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
-    let body = json!({ "errors": [{
-        "message": format!("too many requests for {who}: try again in {seconds} s"),
-        "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds } }] });
-    let mut response = (
-        StatusCode::TOO_MANY_REQUESTS,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    response
+    let message = format!("too many requests for {who}: try again in {seconds} s");
+    super::retry_later(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", &message, seconds)
 }
 
 /// The client's address: the last entry of the proxy's header when one is configured, else the peer.

@@ -85,26 +85,18 @@ pub async fn accept(
         .and_then(|p| p.parse::<WebSocketProtocols>().ok())
     else {
         let message = "GraphQL over WebSocket needs Sec-WebSocket-Protocol graphql-transport-ws (or graphql-ws)";
-        let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] });
-        return (
-            StatusCode::BAD_REQUEST,
-            [(header::CONTENT_TYPE, "application/json")],
-            body.to_string(),
-        )
-            .into_response();
+        return super::coded_error(StatusCode::BAD_REQUEST, "application/json", "BAD_REQUEST", message);
     };
     let address = super::rate_limit::client_address(headers, extensions, state.client_ip_header.as_ref());
     let most = state.socket_limits.sockets_per_address;
     let Some(place) = state.open_sockets.take(address, most) else {
-        let body = serde_json::json!({ "errors": [{
-            "message": format!("this address holds {most} WebSocket connections already; close one first"),
-            "extensions": { "code": "TOO_MANY_SOCKETS" } }] });
-        return (
+        let message = format!("this address holds {most} WebSocket connections already; close one first");
+        return super::coded_error(
             StatusCode::TOO_MANY_REQUESTS,
-            [(header::CONTENT_TYPE, "application/json")],
-            body.to_string(),
-        )
-            .into_response();
+            "application/json",
+            "TOO_MANY_SOCKETS",
+            &message,
+        );
     };
     let viewer = match auth::viewer(&state.tokens, headers).await {
         Ok(viewer) => viewer,
