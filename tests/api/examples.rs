@@ -10,7 +10,7 @@ use crate::on_every_backend;
 on_every_backend!(getting_started_examples_answer_as_documented);
 
 /// The GraphQL block of `docs/getting-started/{name}.md` whose first line is `# Example: {name}`.
-fn example(name: &str) -> String {
+pub(crate) fn example(name: &str) -> String {
     let page = match name {
         "ministry" => include_str!("../../docs/getting-started/ministry.md"),
         "agency" => include_str!("../../docs/getting-started/agency.md"),

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod activities;
+mod answers;
 mod change_feed;
 mod cli;
 mod consultations;
