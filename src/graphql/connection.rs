@@ -20,6 +20,8 @@ pub enum TotalCount {
     Query(Box<SelectStatement>),
     /// A list inside a record: counted with the same list of the record's siblings, in one statement.
     List(List),
+    /// Counted already, by the statement that read the page.
+    Known(u64),
 }
 
 impl TotalCount {
@@ -36,34 +38,67 @@ impl TotalCount {
                 .await
                 .extend()?
                 .unwrap_or(0),
+            TotalCount::Known(n) => *n,
         };
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 }
 
-/// One page of nodes with their cursors, before it is wrapped in its connection type.
+/// An item's place in its list, written as a cursor only when a client asks for it.
+#[derive(Clone, Debug)]
+pub enum Cursor {
+    /// A list in ID order: the cursor of the ID.
+    Id(Uuid),
+    /// A cursor made already (lists in another order, the change feed, search).
+    Made(String),
+}
+
+impl Cursor {
+    /// The cursor as the client sees it.
+    pub fn encode(&self) -> String {
+        match self {
+            Cursor::Id(id) => page::encode_cursor(*id),
+            Cursor::Made(cursor) => cursor.clone(),
+        }
+    }
+}
+
+impl From<String> for Cursor {
+    fn from(cursor: String) -> Self {
+        Cursor::Made(cursor)
+    }
+}
+
+/// One page of nodes with their places, before it is wrapped in its connection type.
 pub struct Paged<N> {
-    /// Cursor and node of each item, in list order.
-    pub edges: Vec<(String, N)>,
-    /// Where the page stands in the list.
-    pub page_info: PageInfo,
+    /// Place and node of each item, in list order.
+    pub edges: Vec<(Cursor, N)>,
+    /// Whether items precede the page.
+    has_previous: bool,
+    /// Whether items follow the page.
+    has_next: bool,
     /// The lazily counted size of the whole list.
     pub total: TotalCount,
 }
 
 impl<N> Paged<N> {
-    /// A page of `edges`, its page info made from the edges' cursors and the two flags.
-    pub fn new(edges: Vec<(String, N)>, has_previous: bool, has_next: bool, total: TotalCount) -> Self {
-        let page_info = PageInfo {
-            has_previous_page: has_previous,
-            has_next_page: has_next,
-            start_cursor: edges.first().map(|(cursor, _)| cursor.clone()),
-            end_cursor: edges.last().map(|(cursor, _)| cursor.clone()),
-        };
+    /// A page of `edges` with the two flags of its page info.
+    pub fn new(edges: Vec<(impl Into<Cursor>, N)>, has_previous: bool, has_next: bool, total: TotalCount) -> Self {
         Paged {
-            edges,
-            page_info,
+            edges: edges.into_iter().map(|(cursor, node)| (cursor.into(), node)).collect(),
+            has_previous,
+            has_next,
             total,
+        }
+    }
+
+    /// Where the page stands in the list, its cursors made now.
+    pub fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_previous_page: self.has_previous,
+            has_next_page: self.has_next,
+            start_cursor: self.edges.first().map(|(cursor, _)| cursor.encode()),
+            end_cursor: self.edges.last().map(|(cursor, _)| cursor.encode()),
         }
     }
 }
@@ -93,8 +128,8 @@ macro_rules! connection {
             }
 
             /// Where the page stands in the list.
-            async fn page_info(&self) -> &async_graphql::connection::PageInfo {
-                &self.0.page_info
+            async fn page_info(&self) -> async_graphql::connection::PageInfo {
+                self.0.page_info()
             }
 
             /// The number of items in the whole list, across all pages, with the same filter.
@@ -111,7 +146,7 @@ macro_rules! connection {
 
         #[doc = concat!("One of ", $plural, " in a page, with its cursor.")]
         pub struct $edge<'a> {
-            cursor: &'a str,
+            cursor: &'a $crate::graphql::connection::Cursor,
             node: &'a $node,
         }
 
@@ -119,8 +154,8 @@ macro_rules! connection {
         #[async_graphql::Object]
         impl $edge<'_> {
             /// The item's cursor: pass it as `after` or `before` to page on from this item.
-            async fn cursor(&self) -> &str {
-                self.cursor
+            async fn cursor(&self) -> String {
+                self.cursor.encode()
             }
 
             /// The item.
@@ -145,8 +180,10 @@ where
 {
     let window = request.window().extend()?;
     let db = ctx.data::<DatabaseConnection>()?;
+    let count = ctx.look_ahead().field("totalCount").exists();
     let total = TotalCount::Query(Box::new(select.clone().into_query()));
-    let page = page::fetch(db, select, id_column, &window).await.extend()?;
+    let page = page::fetch(db, select, id_column, &window, count).await.extend()?;
+    let total = page.total.map_or(total, TotalCount::Known);
     Ok(paged(page, total, id_of, to_node))
 }
 
@@ -226,7 +263,12 @@ where
     // without the pages being read.
     let look = ctx.look_ahead();
     if !(look.field("nodes").exists() || look.field("edges").exists() || look.field("pageInfo").exists()) {
-        return Ok(Paged::new(Vec::new(), false, false, TotalCount::List(list)));
+        return Ok(Paged::new(
+            Vec::<(Cursor, N)>::new(),
+            false,
+            false,
+            TotalCount::List(list),
+        ));
     }
     let page = ctx
         .data::<Loader>()?
@@ -234,15 +276,16 @@ where
         .await
         .extend()?
         .unwrap_or_default();
-    Ok(paged(page, TotalCount::List(list), id_of, to_node))
+    let total = page.total.map_or(TotalCount::List(list), TotalCount::Known);
+    Ok(paged(page, total, id_of, to_node))
 }
 
 /// Makes a connection's page from a fetched page of records.
 pub fn paged<M, N>(page: Page<M>, total: TotalCount, id_of: impl Fn(&M) -> Uuid, to_node: impl Fn(M) -> N) -> Paged<N> {
-    let edges: Vec<(String, N)> = page
+    let edges: Vec<(Cursor, N)> = page
         .items
         .into_iter()
-        .map(|model| (page::encode_cursor(id_of(&model)), to_node(model)))
+        .map(|model| (Cursor::Id(id_of(&model)), to_node(model)))
         .collect();
     Paged::new(edges, page.has_previous, page.has_next, total)
 }

@@ -13,6 +13,7 @@ use async_graphql::parser::types::{
 use async_graphql::parser::{Error as ParseError, parse_query};
 use async_graphql::{Pos, Positioned, Request, Response, ServerError, Value};
 
+use super::field_order::FieldOrder;
 use super::limits::{self, Limits};
 use crate::error::{code_of, coded, with_code};
 
@@ -22,8 +23,8 @@ pub struct Prepared {
     pub operation_name: Option<String>,
     /// Query, mutation or subscription.
     pub kind: OperationType,
-    /// The parsed document, for putting the answer's fields in the order asked for.
-    pub document: ExecutableDocument,
+    /// The order the answer's fields are written in: the order the query asks for them.
+    pub field_order: FieldOrder,
     /// Where the arguments that take a variable are named.
     variable_arguments: Vec<Pos>,
 }
@@ -49,7 +50,7 @@ pub fn prepare(request: &mut Request, limits: &Limits) -> Result<Prepared, Serve
     let prepared = Prepared {
         operation_name,
         kind: operation.ty,
-        document: document.clone(),
+        field_order: FieldOrder::of(&document, request.operation_name.as_deref()),
         variable_arguments,
     };
     request.set_parsed_query(document);

@@ -9,6 +9,7 @@ pub mod consultation;
 pub mod coverage;
 pub mod document;
 pub mod empty_records;
+pub mod field_order;
 pub mod history;
 pub mod initiative;
 pub mod initiative_filter;

@@ -3,10 +3,10 @@
 use async_graphql::{Context, Object, ResultExt, SimpleObject};
 use uuid::Uuid;
 
-use super::loader::{Loader, TextKey};
+use super::loader::{FieldTexts, Loader, TextKey};
 use super::scalars::LanguageTag;
 use crate::service::language::{LanguagePreferences, pick};
-use crate::service::text::{Localized, TextOwner, Texts};
+use crate::service::text::{Localized, TextOwner};
 
 /// A text in one language.
 #[derive(Clone, Debug, SimpleObject)]
@@ -36,16 +36,16 @@ pub async fn localized(
     ctx: &Context<'_>,
     owner: TextOwner,
     id: Uuid,
-    field: &str,
+    field: &'static str,
     lang: Option<LanguageTag>,
 ) -> async_graphql::Result<Option<String>> {
-    let texts = texts_of(ctx, owner, id).await?;
-    let mut wanted: Vec<&str> = lang.as_ref().map(|l| l.0.as_str()).into_iter().collect();
-    if let Some(prefs) = ctx.data_opt::<LanguagePreferences>() {
-        wanted.extend(prefs.0.iter().map(String::as_str));
-    }
+    let texts = texts_of(ctx, owner, id, field).await?;
+    let asked = lang.as_ref().map(|l| l.0.as_str());
+    let preferences = ctx
+        .data_opt::<LanguagePreferences>()
+        .map_or(&[][..], |p| p.0.as_slice());
     let fallback = ctx.data::<FallbackLanguages>()?;
-    Ok(pick(texts.field(field), &wanted, &fallback.0).map(|text| text.text.clone()))
+    Ok(pick(&texts, asked, preferences, &fallback.0).map(|text| text.text.clone()))
 }
 
 /// Every translation of `field`, sorted by language tag.
@@ -53,17 +53,22 @@ pub async fn translations(
     ctx: &Context<'_>,
     owner: TextOwner,
     id: Uuid,
-    field: &str,
+    field: &'static str,
 ) -> async_graphql::Result<Vec<LocalizedText>> {
-    let texts = texts_of(ctx, owner, id).await?;
-    Ok(texts.field(field).iter().map(LocalizedText::from).collect())
+    let texts = texts_of(ctx, owner, id, field).await?;
+    Ok(texts.iter().map(LocalizedText::from).collect())
 }
 
-/// All texts of one record, through the DataLoader.
-async fn texts_of(ctx: &Context<'_>, owner: TextOwner, id: Uuid) -> async_graphql::Result<Texts> {
+/// The texts of one field of one record, through the DataLoader: shared, not copied.
+async fn texts_of(
+    ctx: &Context<'_>,
+    owner: TextOwner,
+    id: Uuid,
+    field: &'static str,
+) -> async_graphql::Result<FieldTexts> {
     Ok(ctx
         .data::<Loader>()?
-        .load_one(TextKey(owner, id))
+        .load_one(TextKey(owner, id, field))
         .await
         .extend()?
         .unwrap_or_default())

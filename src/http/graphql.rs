@@ -14,6 +14,7 @@ use super::AppState;
 use super::graphiql;
 use crate::graphql::document;
 use crate::graphql::empty_records::EmptyRecords;
+use crate::graphql::field_order::{FieldOrder, OrderedResponse};
 use crate::graphql::loader::Loader;
 use crate::service::language::LanguagePreferences;
 
@@ -195,11 +196,6 @@ async fn execute(
     }
     empty_records.mend(&mut response.data);
     crate::graphql::describe_schema(&mut response.data);
-    super::field_order::reorder(
-        &prepared.document,
-        prepared.operation_name.as_deref(),
-        &mut response.data,
-    );
     // A request error (validation) leaves no data and no error with a path.
     document::code_request_errors(&mut response, &prepared);
     let request_failed = document::is_request_error(&response);
@@ -222,7 +218,7 @@ async fn execute(
     } else {
         StatusCode::OK
     };
-    match body_of(&response, request_failed) {
+    match body_of(&response, &prepared.field_order, request_failed) {
         Ok(body) => (status, [(header::CONTENT_TYPE, answer.media_type())], body).into_response(),
         Err(error) => {
             tracing::error!(%error, "cannot serialise a GraphQL response");
@@ -351,15 +347,15 @@ pub async fn get(
     execute(&state, &headers, answer, Method::Get, request).await
 }
 
-/// The body of `response`: a request that never ran has no `data` entry at all, as the GraphQL
-/// specification says.
-fn body_of(response: &async_graphql::Response, request_failed: bool) -> serde_json::Result<String> {
+/// The body of `response`, its fields in `order`: a request that never ran has no `data` entry at all,
+/// as the GraphQL specification says.
+fn body_of(response: &async_graphql::Response, order: &FieldOrder, request_failed: bool) -> serde_json::Result<String> {
     if request_failed {
         serde_json::to_string(&Errors {
             errors: &response.errors,
         })
     } else {
-        serde_json::to_string(response)
+        serde_json::to_string(&OrderedResponse::new(response, order))
     }
 }
 

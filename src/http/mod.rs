@@ -3,7 +3,6 @@
 
 mod auth;
 mod export;
-mod field_order;
 mod graphiql;
 mod graphql;
 mod health;

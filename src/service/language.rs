@@ -41,9 +41,9 @@ pub fn is_language_tag(tag: &str) -> bool {
     first_ok && subtags.all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// The primary language subtag, lower-cased ("nb" for "nb-NO").
-fn primary(tag: &str) -> String {
-    tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
+/// The primary language subtag ("nb" for "nb-NO"), compared without regard to case.
+fn primary(tag: &str) -> &str {
+    tag.split('-').next().unwrap_or(tag)
 }
 
 /// How well a text in `available` serves a reader who asked for `wanted`: 3 exact, 2 same primary
@@ -53,22 +53,31 @@ fn closeness(wanted: &str, available: &str) -> u8 {
         return 3;
     }
     let (wanted, available) = (primary(wanted), primary(available));
-    if wanted == available {
+    let norwegian = |tag: &str| ["nb", "nn"].iter().any(|n| tag.eq_ignore_ascii_case(n));
+    if wanted.eq_ignore_ascii_case(available) {
         2
-    } else if matches!(
-        (wanted.as_str(), available.as_str()),
-        ("nb" | "nn", "no") | ("no", "nb" | "nn")
-    ) {
+    } else if (norwegian(wanted) && available.eq_ignore_ascii_case("no"))
+        || (wanted.eq_ignore_ascii_case("no") && norwegian(available))
+    {
         1
     } else {
         0
     }
 }
 
-/// Picks the best text: for each wanted language in order, the closest text; then the first text in the
-/// fallback order; then the first text by language tag. `None` only when there is no text at all.
-pub fn pick<'a>(texts: &'a [Localized], wanted: &[&str], fallback: &[String]) -> Option<&'a Localized> {
-    let candidates = wanted.iter().copied().chain(fallback.iter().map(String::as_str));
+/// Picks the best text: the language asked for, then each of the request's preferences in order, the
+/// closest text for each; then the first text in the fallback order; then the first text by language
+/// tag. `None` only when there is no text at all.
+pub fn pick<'a>(
+    texts: &'a [Localized],
+    asked: Option<&str>,
+    preferences: &[String],
+    fallback: &[String],
+) -> Option<&'a Localized> {
+    let candidates = asked
+        .into_iter()
+        .chain(preferences.iter().map(String::as_str))
+        .chain(fallback.iter().map(String::as_str));
     for lang in candidates {
         let best = texts
             .iter()
@@ -107,18 +116,18 @@ mod tests {
         let list = texts(&[("en", "Oslo municipality"), ("no", "Oslo kommune")]);
         let fallback = vec!["sv".to_owned(), "en".to_owned()];
         assert_eq!(
-            pick(&list, &["nb"], &fallback).map(|t| t.text.as_str()),
+            pick(&list, Some("nb"), &[], &fallback).map(|t| t.text.as_str()),
             Some("Oslo kommune")
         );
         assert_eq!(
-            pick(&list, &["fi"], &fallback).map(|t| t.text.as_str()),
+            pick(&list, None, &["fi".to_owned()], &fallback).map(|t| t.text.as_str()),
             Some("Oslo municipality")
         );
         let only_mul = texts(&[("mul", "Nordland - Nordlánnda")]);
         assert_eq!(
-            pick(&only_mul, &["sv"], &fallback).map(|t| t.text.as_str()),
+            pick(&only_mul, Some("sv"), &[], &fallback).map(|t| t.text.as_str()),
             Some("Nordland - Nordlánnda")
         );
-        assert_eq!(pick(&[], &["sv"], &fallback), None);
+        assert_eq!(pick(&[], Some("sv"), &[], &fallback), None);
     }
 }

@@ -15,6 +15,7 @@ use crate::service::page::{Page, Window};
 
 const GROUP: &str = "kartla_group";
 const RANK: &str = "kartla_rank";
+const TOTAL: &str = "kartla_total";
 
 /// `select` narrowed to the lists of `groups`, with each row's list in a `kartla_group` column.
 fn grouped<E: EntityTrait>(select: Select<E>, group: impl IntoColumnRef + Clone, groups: &[Uuid]) -> SelectStatement {
@@ -26,7 +27,9 @@ fn grouped<E: EntityTrait>(select: Select<E>, group: impl IntoColumnRef + Clone,
 }
 
 /// One page of each list: the rows of `select` whose `group` column is one of `groups`, each list paged
-/// by `id_column` with `window`. Lists with no rows get an empty page.
+/// by `id_column` with `window`. Lists with no rows get an empty page. A first page (no cursor) comes
+/// with the size of its whole list, counted in the same statement (`COUNT(*) OVER (PARTITION BY ...)`);
+/// a page after or before a cursor does not know it.
 pub async fn fetch<E: EntityTrait>(
     db: &impl ConnectionTrait,
     select: Select<E>,
@@ -44,9 +47,17 @@ pub async fn fetch<E: EntityTrait>(
     }
     let order = if window.backward() { Order::Desc } else { Order::Asc };
     let mut ranked = grouped(select, group.clone(), groups);
-    let mut numbering = WindowStatement::partition_by(group);
+    let whole_list = window.after().is_none() && window.before().is_none();
+    let mut numbering = WindowStatement::partition_by(group.clone());
     numbering.order_by((E::default(), id_column), order);
     ranked.expr_window_as(Func::cust(Alias::new("ROW_NUMBER")), numbering, Alias::new(RANK));
+    if whole_list {
+        ranked.expr_window_as(
+            Func::cust(Alias::new("COUNT")).arg(Expr::cust("*")),
+            WindowStatement::partition_by(group),
+            Alias::new(TOTAL),
+        );
+    }
     let statement = Query::select()
         .column(Asterisk)
         .from_subquery(ranked, Alias::new("ranked"))
@@ -54,15 +65,22 @@ pub async fn fetch<E: EntityTrait>(
         .order_by(Alias::new(GROUP), Order::Asc)
         .order_by(Alias::new(RANK), Order::Asc)
         .to_owned();
-    let mut lists: HashMap<Uuid, Vec<E::Model>> = groups.iter().map(|g| (*g, Vec::new())).collect();
+    let mut lists: HashMap<Uuid, (Vec<E::Model>, u64)> = groups.iter().map(|g| (*g, (Vec::new(), 0))).collect();
     for row in db.query_all(&statement).await? {
         let list: Uuid = row.try_get("", GROUP)?;
         let model = E::Model::from_query_result(&row, "")?;
-        lists.entry(list).or_default().push(model);
+        let total: i64 = if whole_list { row.try_get("", TOTAL)? } else { 0 };
+        let (items, size) = lists.entry(list).or_default();
+        items.push(model);
+        *size = u64::try_from(total).unwrap_or(0);
     }
     Ok(lists
         .into_iter()
-        .map(|(list, items)| (list, window.cut(items)))
+        .map(|(list, (items, total))| {
+            let mut page = window.cut(items);
+            page.total = whole_list.then_some(total);
+            (list, page)
+        })
         .collect())
 }
 

@@ -4,7 +4,10 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select,
+};
 use uuid::Uuid;
 
 use crate::error::Error;
@@ -13,6 +16,9 @@ use crate::error::Error;
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 /// The largest page a client may ask for.
 pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// The column a page's statement counts its whole list into.
+const TOTAL: &str = "kartla_total";
 
 /// The Relay paging arguments as the client sent them.
 #[derive(Clone, Debug, Default)]
@@ -45,6 +51,8 @@ pub struct Page<M> {
     pub has_next: bool,
     /// Whether records precede the first one.
     pub has_previous: bool,
+    /// The size of the whole list, when the statement that read the page counted it too.
+    pub total: Option<u64>,
 }
 
 /// Checks one of `first` and `last`: not negative, at most [`MAX_PAGE_SIZE`].
@@ -66,6 +74,7 @@ impl<M> Default for Page<M> {
             items: Vec::new(),
             has_next: false,
             has_previous: false,
+            total: None,
         }
     }
 }
@@ -106,13 +115,17 @@ pub fn decode_cursor(cursor: &str) -> Result<Uuid, Error> {
         .ok_or_else(bad)
 }
 
-/// Fetches one page of `select`, ordered by `id_column`.
+/// One page of `select`, keyset-paged by `id_column`. With `count`, the statement also counts the whole
+/// list (a scalar subquery, evaluated once), so `totalCount` needs no statement of its own; a page with
+/// no rows has no row to carry the count, and leaves it unknown.
 pub async fn fetch<E: EntityTrait>(
     db: &impl ConnectionTrait,
     select: Select<E>,
     id_column: E::Column,
     window: &Window,
+    count: bool,
 ) -> Result<Page<E::Model>, Error> {
+    let whole = count.then(|| select.clone().into_query());
     let mut select = select;
     if let Some(after) = window.after {
         select = select.filter(id_column.gt(after));
@@ -121,12 +134,26 @@ pub async fn fetch<E: EntityTrait>(
         select = select.filter(id_column.lt(before));
     }
     let order = if window.backward { Order::Desc } else { Order::Asc };
-    let items = select
-        .order_by(id_column, order)
-        .limit(window.limit + 1)
-        .all(db)
-        .await?;
-    Ok(window.cut(items))
+    let select = select.order_by(id_column, order).limit(window.limit + 1);
+    let Some(whole) = whole else {
+        return Ok(window.cut(select.all(db).await?));
+    };
+    let counted = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(whole, Alias::new("counted"))
+        .to_owned();
+    let mut query = select.into_query();
+    query.expr_as(Expr::SubQuery(None, Box::new(counted.into())), Alias::new(TOTAL));
+    let mut items = Vec::new();
+    let mut total = None;
+    for row in db.query_all(&query).await? {
+        items.push(E::Model::from_query_result(&row, "")?);
+        let n: i64 = row.try_get("", TOTAL)?;
+        total = Some(u64::try_from(n).unwrap_or(0));
+    }
+    let mut page = window.cut(items);
+    page.total = total;
+    Ok(page)
 }
 
 impl Window {
@@ -167,6 +194,7 @@ impl Window {
             items,
             has_next,
             has_previous,
+            total: None,
         }
     }
 }

@@ -117,5 +117,6 @@ pub async fn fetch<E: EntityTrait>(
         items,
         has_next,
         has_previous,
+        total: None,
     })
 }

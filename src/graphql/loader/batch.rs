@@ -59,7 +59,10 @@ impl Loader {
         let waves = Arc::new(Waves::default());
         let turns = Turns(waves.clone());
         let loader = Loader {
-            registry: Arc::new(RegistryLoader { db }),
+            registry: Arc::new(RegistryLoader {
+                db,
+                primed: Primed::default(),
+            }),
             waves,
             batchers: Mutex::new(HashMap::new()),
         };
@@ -72,6 +75,13 @@ impl Loader {
         K: Send + Sync + Hash + Eq + Clone + 'static,
         RegistryLoader: BatchQuery<K, Error = Error>,
     {
+        if let Some(value) = self
+            .registry
+            .primed
+            .get::<K, <RegistryLoader as BatchQuery<K>>::Value>(&key)
+        {
+            return Ok(Some(value));
+        }
         let found = self.join(std::iter::once(key.clone())).await?;
         Ok(found.get(&key).cloned())
     }
@@ -187,6 +197,52 @@ impl Loader {
             Ok(batcher) => batcher,
             Err(_) => unreachable!("batchers are stored under their key type's TypeId"),
         }
+    }
+}
+
+/// Values that a batch query read beside its own, for keys of another type (the organisations of the
+/// responsibilities it read, joined in the same statement): a later request for such a key is answered
+/// from here, with no statement. Only what the request's own batches read is kept, for the request.
+#[derive(Default)]
+pub(super) struct Primed {
+    /// Whether anything was primed: most requests prime nothing and pay one atomic load per key.
+    any: std::sync::atomic::AtomicBool,
+    /// For each key type, a `HashMap<K, V>` of its primed values.
+    values: Mutex<HashMap<TypeId, Box<dyn Any + Send + Sync>>>,
+}
+
+impl Primed {
+    /// Keeps `entries` for later requests of their keys.
+    pub(super) fn put<K, V>(&self, entries: impl IntoIterator<Item = (K, V)>)
+    where
+        K: Send + Sync + Hash + Eq + 'static,
+        V: Send + Sync + 'static,
+    {
+        let mut values = lock(&self.values);
+        let map = values
+            .entry(TypeId::of::<K>())
+            .or_insert_with(|| Box::new(HashMap::<K, V>::new()));
+        if let Some(map) = map.downcast_mut::<HashMap<K, V>>() {
+            map.extend(entries);
+        }
+        self.any.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The primed value of `key`, if a batch read it.
+    fn get<K, V>(&self, key: &K) -> Option<V>
+    where
+        K: Hash + Eq + 'static,
+        V: Clone + 'static,
+    {
+        if !self.any.load(std::sync::atomic::Ordering::Acquire) {
+            return None;
+        }
+        let values = lock(&self.values);
+        values
+            .get(&TypeId::of::<K>())?
+            .downcast_ref::<HashMap<K, V>>()?
+            .get(key)
+            .cloned()
     }
 }
 

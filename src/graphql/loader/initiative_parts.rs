@@ -4,14 +4,18 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Iden};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, Order, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
 use uuid::Uuid;
 
-use super::{RegistryLoader, every_key};
+use super::{OrganisationKey, RegistryLoader, every_key};
 use crate::entity::enums::SchoolLevel;
 use crate::entity::{
-    action_plan_owner, goal, initiative_goal, initiative_school_level, initiative_theme, responsibility, status_update,
-    theme,
+    action_plan_owner, goal, initiative_goal, initiative_school_level, initiative_theme, organisation, responsibility,
+    status_update, theme,
 };
 use crate::error::Error;
 use crate::service::strategy::group;
@@ -57,24 +61,37 @@ key!(
     ActionPlanOwnersOf
 );
 
-/// For each initiative, the records its link rows point at, sorted by `sort_key`.
-fn linked<L, R: Clone>(
-    links: Vec<L>,
-    records: Vec<R>,
-    initiative_of: impl Fn(&L) -> Uuid,
-    target_of: impl Fn(&L) -> Uuid,
-    id_of: impl Fn(&R) -> Uuid,
-    sort_key: impl Fn(&R) -> String,
-) -> HashMap<Uuid, Vec<R>> {
-    let by_id: HashMap<Uuid, R> = records.into_iter().map(|r| (id_of(&r), r)).collect();
-    group(links, initiative_of)
-        .into_iter()
-        .map(|(initiative, links)| {
-            let mut list: Vec<R> = links.iter().filter_map(|l| by_id.get(&target_of(l)).cloned()).collect();
-            list.sort_by_key(|r| sort_key(r));
-            (initiative, list)
-        })
-        .collect()
+/// The column a linked record's owner is read into.
+const OWNER: &str = "kartla_owner";
+
+/// For each of `owners`, the records of `E` its rows in a link table point at, in one statement: the link
+/// table joined to its target, sorted by `sort` and ID. Owners with no links get an empty list.
+async fn linked<E: EntityTrait>(
+    db: &sea_orm::DatabaseConnection,
+    (link, owner, target): (
+        impl Iden + Copy + 'static,
+        impl Iden + Copy + 'static,
+        impl Iden + Copy + 'static,
+    ),
+    (id, sort): (E::Column, E::Column),
+    owners: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<E::Model>>, Error> {
+    let mut query = E::find().into_query();
+    query
+        .inner_join(link, Expr::col((link, target)).equals((E::default(), id)))
+        .expr_as(Expr::col((link, owner)), Alias::new(OWNER))
+        .and_where(Expr::col((link, owner)).is_in(owners.iter().copied()))
+        .order_by((E::default(), sort), Order::Asc)
+        .order_by((E::default(), id), Order::Asc);
+    let mut found: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
+    for row in db.query_all(&query).await? {
+        let owner: Uuid = row.try_get("", OWNER)?;
+        found
+            .entry(owner)
+            .or_default()
+            .push(E::Model::from_query_result(&row, "")?);
+    }
+    Ok(found)
 }
 
 impl Loader<GoalsOfInitiative> for RegistryLoader {
@@ -82,22 +99,13 @@ impl Loader<GoalsOfInitiative> for RegistryLoader {
     type Error = Error;
 
     async fn load(&self, keys: &[GoalsOfInitiative]) -> Result<HashMap<GoalsOfInitiative, Self::Value>, Error> {
-        let links = initiative_goal::Entity::find()
-            .filter(initiative_goal::Column::InitiativeId.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
-            .await?;
-        let goals = goal::Entity::find()
-            .filter(goal::Column::Id.is_in(links.iter().map(|l| l.goal_id)))
-            .all(&self.db)
-            .await?;
-        let found = linked(
-            links,
-            goals,
-            |l| l.initiative_id,
-            |l| l.goal_id,
-            |g| g.id,
-            |g| g.code.clone(),
+        let owners: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let link = (
+            initiative_goal::Entity,
+            initiative_goal::Column::InitiativeId,
+            initiative_goal::Column::GoalId,
         );
+        let found = linked::<goal::Entity>(&self.db, link, (goal::Column::Id, goal::Column::Code), &owners).await?;
         Ok(every_key(keys, |k| k.0, found))
     }
 }
@@ -107,22 +115,13 @@ impl Loader<ThemesOfInitiative> for RegistryLoader {
     type Error = Error;
 
     async fn load(&self, keys: &[ThemesOfInitiative]) -> Result<HashMap<ThemesOfInitiative, Self::Value>, Error> {
-        let links = initiative_theme::Entity::find()
-            .filter(initiative_theme::Column::InitiativeId.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
-            .await?;
-        let themes = theme::Entity::find()
-            .filter(theme::Column::Id.is_in(links.iter().map(|l| l.theme_id)))
-            .all(&self.db)
-            .await?;
-        let found = linked(
-            links,
-            themes,
-            |l| l.initiative_id,
-            |l| l.theme_id,
-            |t| t.id,
-            |t| t.code.clone(),
+        let owners: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let link = (
+            initiative_theme::Entity,
+            initiative_theme::Column::InitiativeId,
+            initiative_theme::Column::ThemeId,
         );
+        let found = linked::<theme::Entity>(&self.db, link, (theme::Column::Id, theme::Column::Code), &owners).await?;
         Ok(every_key(keys, |k| k.0, found))
     }
 }
@@ -153,7 +152,7 @@ impl Loader<ResponsibilitiesOfInitiative> for RegistryLoader {
         keys: &[ResponsibilitiesOfInitiative],
     ) -> Result<HashMap<ResponsibilitiesOfInitiative, Self::Value>, Error> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let rows = responsibilities(&self.db, responsibility::Column::InitiativeId, &ids).await?;
+        let rows = responsibilities(self, responsibility::Column::InitiativeId, &ids).await?;
         Ok(every_key(
             keys,
             |k| k.0,
@@ -171,7 +170,7 @@ impl Loader<ResponsibilitiesOfActivity> for RegistryLoader {
         keys: &[ResponsibilitiesOfActivity],
     ) -> Result<HashMap<ResponsibilitiesOfActivity, Self::Value>, Error> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let rows = responsibilities(&self.db, responsibility::Column::ActivityId, &ids).await?;
+        let rows = responsibilities(self, responsibility::Column::ActivityId, &ids).await?;
         Ok(every_key(
             keys,
             |k| k.0,
@@ -189,23 +188,40 @@ impl Loader<ResponsibilitiesOfOrganisation> for RegistryLoader {
         keys: &[ResponsibilitiesOfOrganisation],
     ) -> Result<HashMap<ResponsibilitiesOfOrganisation, Self::Value>, Error> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let rows = responsibilities(&self.db, responsibility::Column::OrganisationId, &ids).await?;
+        let rows = responsibilities(self, responsibility::Column::OrganisationId, &ids).await?;
         Ok(every_key(keys, |k| k.0, group(rows, |r| r.organisation_id)))
     }
 }
 
-/// The responsibilities whose `column` is one of `ids`, by role.
+/// The responsibilities whose `column` is one of `ids`, by role, read with their organisations in one
+/// statement; the organisations are primed for the `organisation` field of each.
 async fn responsibilities(
-    db: &sea_orm::DatabaseConnection,
+    registry: &RegistryLoader,
     column: responsibility::Column,
     ids: &[Uuid],
 ) -> Result<Vec<responsibility::Model>, Error> {
-    Ok(responsibility::Entity::find()
+    let holder = responsibility::Entity::belongs_to(organisation::Entity)
+        .from(responsibility::Column::OrganisationId)
+        .to(organisation::Column::Id)
+        .into();
+    let rows = responsibility::Entity::find()
+        .join(JoinType::LeftJoin, holder)
+        .select_also(organisation::Entity)
         .filter(column.is_in(ids.iter().copied()))
         .order_by_asc(responsibility::Column::Role)
         .order_by_asc(responsibility::Column::Id)
-        .all(db)
-        .await?)
+        .all(&registry.db)
+        .await?;
+    let mut held = Vec::with_capacity(rows.len());
+    let mut organisations = Vec::new();
+    for (responsibility, organisation) in rows {
+        if let Some(organisation) = organisation {
+            organisations.push((OrganisationKey(organisation.id), organisation));
+        }
+        held.push(responsibility);
+    }
+    registry.primed.put(organisations);
+    Ok(held)
 }
 
 impl Loader<StatusUpdatesOf> for RegistryLoader {

@@ -33,12 +33,14 @@ pub use records::{
 };
 pub use regions::{AuthoritiesIn, CountiesOf, ParticipationOf, SCHOOL_AUTHORITIES};
 pub use strategy_parts::{FocusAreasOf, GoalsOf, StrategyOwnersOf};
-pub use texts::TextKey;
+pub use texts::{FieldTexts, TextKey};
 pub use waves::Turns;
 
 /// Answers every key type's batch query; [`Loader`] decides when a batch runs.
 pub struct RegistryLoader {
     db: DatabaseConnection,
+    /// Records a batch query read beside its own keys' values, for keys of another type.
+    primed: batch::Primed,
 }
 
 /// An answer for every key, empty where nothing was found.

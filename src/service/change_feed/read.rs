@@ -85,6 +85,7 @@ pub async fn page(
         items,
         has_next: if backward { before.is_some() } else { more },
         has_previous: if backward { more } else { after.is_some_and(|a| a > 0) },
+        total: None,
     })
 }
 
