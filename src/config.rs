@@ -46,6 +46,11 @@ pub struct Config {
     pub socket_limits: crate::http::SocketLimits,
     /// GraphQL requests over HTTP executing at once (0: no limit); more wait for a place.
     pub max_concurrent_requests: usize,
+    /// Large requests (costing at least `large_request_cost`) executing at once (0: no limit); more
+    /// wait for a place. Requests below the cost never wait for one.
+    pub max_concurrent_large_requests: usize,
+    /// The cost from which a request is large (see [`Config::max_concurrent_large_requests`]).
+    pub large_request_cost: u64,
     /// How long one GraphQL request over HTTP may run before it is stopped.
     pub request_timeout: std::time::Duration,
     /// Origins whose pages may call the API from a browser (CORS); none by default.
@@ -63,6 +68,17 @@ pub struct Config {
 pub fn default_concurrent_requests() -> usize {
     0
 }
+
+/// The default of [`Config::max_concurrent_large_requests`]: two per core. A large answer (the standard
+/// page of 50 initiatives costs about 4,000) holds megabytes while it is made, so its places bound the
+/// memory under load; small requests (statistics, search, a page of 50 activities, an update, all
+/// below 300) pass by them, so they do not wait behind the large ones.
+pub fn default_concurrent_large_requests() -> usize {
+    2 * std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// The default of [`Config::large_request_cost`].
+pub const DEFAULT_LARGE_REQUEST_COST: u64 = 1_000;
 
 /// The default of [`Config::request_timeout`], in seconds.
 pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 30;
@@ -88,6 +104,8 @@ impl Config {
             rate_limits: crate::http::rate_limit::RateLimits::default(),
             socket_limits: crate::http::SocketLimits::default(),
             max_concurrent_requests: default_concurrent_requests(),
+            max_concurrent_large_requests: default_concurrent_large_requests(),
+            large_request_cost: DEFAULT_LARGE_REQUEST_COST,
             request_timeout: std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECONDS),
             cors_origins: Vec::new(),
             persisted_query_cache: crate::http::persisted::DEFAULT_CACHE_ENTRIES,

@@ -144,10 +144,9 @@ fn router_with_stop(
     );
     let state = http::AppState {
         tokens: http::Tokens::new(db.clone()),
-        executions: std::sync::Arc::new(tokio::sync::Semaphore::new(match config.max_concurrent_requests {
-            0 => tokio::sync::Semaphore::MAX_PERMITS,
-            n => n,
-        })),
+        executions: places(config.max_concurrent_requests),
+        large_executions: places(config.max_concurrent_large_requests),
+        large_request_cost: config.large_request_cost,
         outage: http::outage::Outage::new(db.clone()),
         socket_limits: config.socket_limits,
         open_sockets: Default::default(),
@@ -226,4 +225,12 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// `n` places for executions (0: as many as a semaphore holds, no limit).
+fn places(n: usize) -> std::sync::Arc<tokio::sync::Semaphore> {
+    std::sync::Arc::new(tokio::sync::Semaphore::new(match n {
+        0 => tokio::sync::Semaphore::MAX_PERMITS,
+        n => n,
+    }))
 }

@@ -2,16 +2,18 @@
 //!
 //! For each backend it makes a database, loads the synthetic registry at `--scale` with `kartla seed
 //! synthetic`, starts `kartla serve` (release build) and measures over HTTP:
-//! - each request alone, one client: latency and SQL statements per request (from `/metrics`);
-//! - the SQL floor of the standard page, straight through sqlx in this process, and Kartla's time per
-//!   request as a ratio of it;
+//! - each request alone, one client: latency, SQL statements per request (from `/metrics`), and the CPU
+//!   per request of the server and, on PostgreSQL, of PostgreSQL's backends (from /proc);
+//! - the SQL floor of the standard page, straight through sqlx in this process, alone and under the same
+//!   concurrency as the load phases, and Kartla's time per request as a ratio of it;
 //! - the standard page alone, then the mix of six, with `--clients` clients for `--duration` seconds:
-//!   requests per second, p50, p95, p99 per request;
+//!   requests per second, p50, p95, p99 per request, and CPU per request;
 //! - the server's start on the migrated database and its peak memory.
 //!
 //! The results are printed and written as Markdown to `--out`.
 
 mod client;
+mod cpu;
 mod floor;
 mod mix;
 mod server;
@@ -164,6 +166,7 @@ async fn bench_backend(
 
     let server = Server::start(&url).await?;
     let client = Client::new(&server.base);
+    let meter = cpu::Meter::new(server.pid().unwrap_or(0), database.postgres_name());
     writeln!(out, "## {backend}\n")?;
     writeln!(
         out,
@@ -186,12 +189,15 @@ async fn bench_backend(
             send(&client, &fixtures, request, 0, &token, &mut versions).await?;
         }
         let before = client.counter("kartla_db_statements_total").await?;
+        let cpu_before = meter.read();
         let mut latencies = Latencies::default();
         for _ in 0..args.samples {
             latencies.add(send(&client, &fixtures, request, 0, &token, &mut versions).await?);
         }
+        // Each request alone is its own phase: the /metrics reads around it are not charged to it.
+        let cpu = meter.since(cpu_before, args.samples);
         let after = client.counter("kartla_db_statements_total").await?;
-        alone.push((request, latencies, (after - before) / args.samples as f64));
+        alone.push((request, latencies, (after - before) / args.samples as f64, cpu));
     }
 
     // The floor, in this process.
@@ -208,6 +214,11 @@ async fn bench_backend(
             floor.add(started.elapsed());
         }
     }
+    eprintln!(
+        "== {backend}: the SQL floor, {} clients for {} s",
+        args.clients, args.duration
+    );
+    let floor_loaded = floor_under_load(args, backend, &db).await?;
 
     writeln!(
         out,
@@ -216,21 +227,22 @@ async fn bench_backend(
     )?;
     writeln!(
         out,
-        "| request | p50 ms | mean ms | SQL statements per request |\n| --- | ---: | ---: | ---: |"
+        "| request | p50 ms | mean ms | SQL statements per request | server CPU ms per request | PostgreSQL CPU ms per request |\n| --- | ---: | ---: | ---: | ---: | ---: |"
     )?;
-    for (request, latencies, statements) in &alone {
+    for (request, latencies, statements, cpu) in &alone {
         writeln!(
             out,
-            "| {} | {:.2} | {:.2} | {:.1} |",
+            "| {} | {:.2} | {:.2} | {:.1} | {} |",
             request.name(),
             latencies.percentile(50.0),
             latencies.mean(),
-            statements
+            statements,
+            cpu.cells()
         )?;
     }
     writeln!(
         out,
-        "| SQL floor of 1 (sqlx, 5 statements) | {:.2} | {:.2} | 5 |",
+        "| SQL floor of 1 (sqlx, 5 statements) | {:.2} | {:.2} | 5 | - | - |",
         floor.percentile(50.0),
         floor.mean()
     )?;
@@ -257,12 +269,16 @@ async fn bench_backend(
         "== {backend}: the standard page, {} clients for {} s",
         args.clients, args.duration
     );
+    let cpu_before = meter.read();
     let only = load(args, &client, &fixtures, &[Request::StandardPage], &token, &db).await?;
+    let only_cpu = meter.since(cpu_before, served(&only));
     eprintln!(
         "== {backend}: the mix, {} clients for {} s",
         args.clients, args.duration
     );
+    let cpu_before = meter.read();
     let mixed = load(args, &client, &fixtures, &Request::MIX, &token, &db).await?;
+    let mixed_cpu = meter.since(cpu_before, served(&mixed));
     writeln!(
         out,
         "\n### Under load ({} clients, {} s each)\n",
@@ -285,6 +301,30 @@ async fn bench_backend(
             )?;
         }
     }
+    writeln!(
+        out,
+        "| SQL floor of query 1 | (sqlx, {} clients) | {:.0} | {:.2} | {:.2} | {:.2} | 0 |",
+        args.clients,
+        floor_loaded.count() as f64 / args.duration as f64,
+        floor_loaded.percentile(50.0),
+        floor_loaded.percentile(95.0),
+        floor_loaded.percentile(99.0)
+    )?;
+    writeln!(
+        out,
+        "\nUnder load, query 1 per request as a ratio of the SQL floor under the same load: **{:.2}x** (mean \
+         {:.2} ms vs {:.2} ms).\n",
+        only[0].1.mean() / floor_loaded.mean(),
+        only[0].1.mean(),
+        floor_loaded.mean()
+    )?;
+    writeln!(
+        out,
+        "| phase | server CPU ms per request | PostgreSQL CPU ms per request |\n| --- | ---: | ---: |\n\
+         | standard page alone | {} |\n| the mix (all six requests) | {} |",
+        only_cpu.cells(),
+        mixed_cpu.cells()
+    )?;
     let memory = server
         .peak_memory_mib()
         .map_or("unknown".to_owned(), |m| format!("{m:.0} MiB"));
@@ -307,6 +347,39 @@ async fn bench_backend(
     db.close().await?;
     database.drop_database().await?;
     Ok((out, exported))
+}
+
+/// The requests a load phase served.
+fn served(results: &[(Request, Latencies, usize)]) -> usize {
+    results.iter().map(|(_, latencies, _)| latencies.count()).sum()
+}
+
+/// The SQL floor of query 1 from `--clients` tasks at once for `--duration`: its latencies.
+async fn floor_under_load(args: &Args, backend: &str, db: &sea_orm::DatabaseConnection) -> anyhow::Result<Latencies> {
+    let deadline = Instant::now() + Duration::from_secs(args.duration);
+    let mut tasks = Vec::new();
+    for _ in 0..args.clients {
+        let (db, postgres) = (db.clone(), backend == "postgres");
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Latencies::default();
+            while Instant::now() < deadline {
+                let started = Instant::now();
+                let read = if postgres {
+                    floor::postgres(db.get_postgres_connection_pool()).await?
+                } else {
+                    floor::sqlite(db.get_sqlite_connection_pool()).await?
+                };
+                anyhow::ensure!(read.rows > 50, "the floor read only {} rows", read.rows);
+                latencies.add(started.elapsed());
+            }
+            Ok::<_, anyhow::Error>(latencies)
+        }));
+    }
+    let mut merged = Latencies::default();
+    for task in tasks {
+        merged.merge(task.await??);
+    }
+    Ok(merged)
 }
 
 /// Sends one request; client `client`'s activity version is kept in `versions`.

@@ -56,6 +56,11 @@ impl Database {
         }
     }
 
+    /// The PostgreSQL database's name (none for SQLite), whose backends' CPU is measured.
+    pub fn postgres_name(&self) -> Option<&str> {
+        self.server_url.as_ref().map(|_| self.name.as_str())
+    }
+
     /// Drops a PostgreSQL database (a SQLite directory goes with `self`).
     pub async fn drop_database(self) -> anyhow::Result<()> {
         if let Some(server_url) = &self.server_url {
@@ -140,6 +145,11 @@ impl Server {
             base,
             start: started.elapsed(),
         })
+    }
+
+    /// The server's process ID, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
     }
 
     /// The server's peak resident memory (VmHWM), in MiB.

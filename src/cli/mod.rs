@@ -162,6 +162,16 @@ struct ServeArgs {
     #[arg(long, env = "KARTLA_MAX_CONCURRENT_REQUESTS", default_value_t = crate::config::default_concurrent_requests(),
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(0..100_000), |n| n as usize))]
     max_concurrent_requests: usize,
+    /// Large GraphQL requests (costing at least --large-request-cost) executing at once; more wait for a
+    /// place (within the request timeout), so the memory large answers hold is bounded, while smaller
+    /// requests never wait for one (0: no limit; default: two per core).
+    #[arg(long, env = "KARTLA_MAX_CONCURRENT_LARGE_REQUESTS", default_value_t = crate::config::default_concurrent_large_requests(),
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(0..100_000), |n| n as usize))]
+    max_concurrent_large_requests: usize,
+    /// The cost (as the query limits count it) from which a request is large (at least 1).
+    #[arg(long, env = "KARTLA_LARGE_REQUEST_COST", default_value_t = crate::config::DEFAULT_LARGE_REQUEST_COST,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    large_request_cost: u64,
     /// Seconds one GraphQL request over HTTP may run before it is stopped with code TIMEOUT (at least 1).
     #[arg(long, env = "KARTLA_REQUEST_TIMEOUT", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECONDS,
           value_parser = clap::value_parser!(u64).range(1..))]
@@ -366,6 +376,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             sockets_per_address: args.ws_max_sockets_per_address,
         },
         max_concurrent_requests: args.max_concurrent_requests,
+        max_concurrent_large_requests: args.max_concurrent_large_requests,
+        large_request_cost: args.large_request_cost,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
         cors_origins: args.cors_origins,
         persisted_query_cache: args.persisted_query_cache,

@@ -25,6 +25,8 @@ pub struct Prepared {
     pub kind: OperationType,
     /// The order the answer's fields are written in: the order the query asks for them.
     pub field_order: FieldOrder,
+    /// The operation's cost, as the limits count it.
+    pub cost: u64,
     /// Where the arguments that take a variable are named.
     variable_arguments: Vec<Pos>,
 }
@@ -45,11 +47,12 @@ pub fn prepare(request: &mut Request, limits: &Limits) -> Result<Prepared, Serve
     let document = parse_query(&request.query).map_err(parse_error)?;
     let (operation_name, operation) = chosen(&document, request.operation_name.as_deref())?;
     let variable_arguments = check_int_literals(&document)?;
-    limits::check(&document, operation, &request.variables, limits)?;
+    let work = limits::check(&document, operation, &request.variables, limits)?;
     check_required_variables(operation, request)?;
     let prepared = Prepared {
         operation_name,
         kind: operation.ty,
+        cost: work.cost,
         field_order: FieldOrder::of(&document, request.operation_name.as_deref()),
         variable_arguments,
     };

@@ -95,6 +95,8 @@ impl<'a> Summary<'a> {
 pub struct Work {
     /// Fields, spreads and inline fragments visited.
     pub visits: usize,
+    /// The cost of the operation that will run (what the answer holds while it is made grows with it).
+    pub cost: u64,
 }
 
 /// Checks `document` against `limits`: every operation's shape (cycles, nesting, depth, directives,
@@ -129,6 +131,7 @@ pub fn check(
     }
     Ok(Work {
         visits: shape.visits + pricing.visits,
+        cost: summary.cost,
     })
 }
 

@@ -151,11 +151,20 @@ async fn execute(
     if prepared.kind != OperationType::Query && method == Method::Get || prepared.kind == OperationType::Subscription {
         return wrong_method(answer, method, prepared.kind);
     }
-    // A place among the requests executing at once, waited for within the request's timeout; held until
-    // the answer is written.
+    // A place among the requests executing at once and, for a large request, among the large ones,
+    // waited for within the request's timeout; held until the answer is written.
     let waited = std::time::Instant::now();
-    let place = tokio::time::timeout(state.request_timeout, state.executions.clone().acquire_owned()).await;
-    let Ok(Ok(_place)) = place else {
+    let large = prepared.cost >= state.large_request_cost;
+    let places = tokio::time::timeout(state.request_timeout, async {
+        let place = state.executions.clone().acquire_owned().await?;
+        let large_place = match large {
+            true => Some(state.large_executions.clone().acquire_owned().await?),
+            false => None,
+        };
+        Ok::<_, tokio::sync::AcquireError>((place, large_place))
+    })
+    .await;
+    let Ok(Ok(_places)) = places else {
         super::metrics::request(
             prepared.operation_name.as_deref(),
             "timeout",

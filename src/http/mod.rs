@@ -48,6 +48,10 @@ pub struct AppState {
     /// Places for GraphQL requests executing at once; a further request waits for one (within its
     /// timeout), so memory under load is bounded by the permits, not by the number of clients.
     pub executions: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Places for large requests executing at once, taken besides a place in `executions`.
+    pub large_executions: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The cost from which a request is large.
+    pub large_request_cost: u64,
     /// The API tokens, for signing requests in.
     pub tokens: auth::Tokens,
     /// What one document may ask.

@@ -212,6 +212,33 @@ async fn a_request_that_runs_too_long_is_stopped() {
     assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
 }
 
+/// With one place for large requests, many large requests at once all get their answer, each in turn,
+/// and the small ones among them too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_requests_queue_for_their_place_and_all_are_answered() {
+    let test_db = TestDb::create(Backend::Sqlite).await.expect("SQLite is always there");
+    let mut config = test_db.config(InitialSeed::Reference);
+    config.max_concurrent_large_requests = 1;
+    config.large_request_cost = 50;
+    let app = TestApp::spawn_with(config).await;
+    // 100 organisations with a name each cost 201; the count costs 2.
+    let large = "{ organisations(first: 100, filter: {country: [\"SE\"], kinds: [MUNICIPALITY]}) { nodes { name } } }";
+    let small = "{ organisations(filter: {country: [\"SE\"], kinds: [MUNICIPALITY]}) { totalCount } }";
+    let answers = futures_util::future::join_all((0..12).map(|i| {
+        let query = if i % 3 == 0 { small } else { large };
+        app.graphql_with(query, json!({}), None)
+    }))
+    .await;
+    for (i, answer) in answers.iter().enumerate() {
+        if i % 3 == 0 {
+            assert_eq!(answer["data"]["organisations"]["totalCount"], 290, "{answer}");
+        } else {
+            let nodes = answer["data"]["organisations"]["nodes"].as_array().map(Vec::len);
+            assert_eq!(nodes, Some(100), "{answer}");
+        }
+    }
+}
+
 /// With one place for executions, many requests at once all get their answer: each waits its turn and
 /// gives its place back, also when it fails.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
