@@ -1,5 +1,7 @@
 //! Kartla's configuration: one typed struct, filled from flags and environment by [`crate::cli`] and
-//! passed explicitly to [`crate::Application::build`].
+//! passed explicitly to [`crate::Application::build`]. It is made of plain values (the limits of a
+//! document, of rates and of sockets, the trusted documents), which the HTTP and GraphQL layers take
+//! from here; nothing here depends on them.
 
 use std::net::SocketAddr;
 
@@ -38,12 +40,12 @@ pub struct Config {
     /// the `changes` query.
     pub subscription_max_lag: i64,
     /// What one GraphQL document may ask.
-    pub limits: crate::graphql::limits::Limits,
+    pub limits: Limits,
     /// Requests per minute per token and per anonymous client.
-    pub rate_limits: crate::http::rate_limit::RateLimits,
+    pub rate_limits: RateLimits,
     /// What WebSocket clients may hold open: the `connection_init` timeout, subscriptions per socket,
     /// sockets per address.
-    pub socket_limits: crate::http::SocketLimits,
+    pub socket_limits: SocketLimits,
     /// GraphQL requests over HTTP executing at once (0: no limit); more wait for a place.
     pub max_concurrent_requests: usize,
     /// Large requests (costing at least `large_request_cost`) executing at once (0: no limit); more
@@ -58,7 +60,7 @@ pub struct Config {
     /// How many documents automatic persisted queries remember.
     pub persisted_query_cache: usize,
     /// When set, only these documents run (and automatic persisted queries are off).
-    pub trusted_documents: Option<crate::http::persisted::TrustedDocuments>,
+    pub trusted_documents: Option<TrustedDocuments>,
 }
 
 /// The default of [`Config::max_concurrent_requests`]: 0, no limit. One per core halved the peak memory
@@ -100,19 +102,121 @@ impl Config {
                 .map(|lang| (*lang).to_owned())
                 .collect(),
             subscription_max_lag: DEFAULT_SUBSCRIPTION_MAX_LAG,
-            limits: crate::graphql::limits::Limits::default(),
-            rate_limits: crate::http::rate_limit::RateLimits::default(),
-            socket_limits: crate::http::SocketLimits::default(),
+            limits: Limits::default(),
+            rate_limits: RateLimits::default(),
+            socket_limits: SocketLimits::default(),
             max_concurrent_requests: default_concurrent_requests(),
             max_concurrent_large_requests: default_concurrent_large_requests(),
             large_request_cost: DEFAULT_LARGE_REQUEST_COST,
             request_timeout: std::time::Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECONDS),
             cors_origins: Vec::new(),
-            persisted_query_cache: crate::http::persisted::DEFAULT_CACHE_ENTRIES,
+            persisted_query_cache: DEFAULT_CACHE_ENTRIES,
             trusted_documents: None,
         }
     }
 }
+
+/// The limits, each configurable (see `kartla serve --help`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes in the query document.
+    pub document_bytes: usize,
+    /// Fields nested in fields.
+    pub depth: usize,
+    /// The cost of the query: each field costs 1 plus its selection's cost, times the page size for a
+    /// connection (`first` or `last`, else the default page).
+    pub complexity: u64,
+    /// Aliased fields in the document, counted where fragments are spread.
+    pub aliases: usize,
+    /// Fields at the root of an operation.
+    pub root_fields: usize,
+    /// Directives on one field.
+    pub directives: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            document_bytes: 32 * 1024,
+            depth: 16,
+            complexity: 25_000,
+            aliases: 30,
+            root_fields: 20,
+            directives: 5,
+        }
+    }
+}
+
+/// The default requests per minute per anonymous client address.
+pub const DEFAULT_ANONYMOUS_PER_MINUTE: u32 = 1_200;
+
+/// The default requests per minute per API token.
+pub const DEFAULT_TOKEN_PER_MINUTE: u32 = 12_000;
+
+/// The default failed sign-ins (requests answered 401) per minute per client address.
+pub const DEFAULT_FAILED_SIGN_INS_PER_MINUTE: u32 = 60;
+
+/// Requests per minute, per token and per anonymous client; `None` turns that limit off.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Per client address, for requests without a token.
+    pub anonymous_per_minute: Option<std::num::NonZeroU32>,
+    /// Per API token.
+    pub token_per_minute: Option<std::num::NonZeroU32>,
+    /// Failed sign-ins per client address: past it, requests with a token from that address get 429 until
+    /// the minute is over, so unknown tokens cannot be tried at will.
+    pub failed_sign_ins_per_minute: Option<std::num::NonZeroU32>,
+    /// The header a proxy in front of Kartla puts the client's address in (its last entry is used).
+    pub client_ip_header: Option<axum::http::HeaderName>,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            anonymous_per_minute: std::num::NonZeroU32::new(DEFAULT_ANONYMOUS_PER_MINUTE),
+            token_per_minute: std::num::NonZeroU32::new(DEFAULT_TOKEN_PER_MINUTE),
+            failed_sign_ins_per_minute: std::num::NonZeroU32::new(DEFAULT_FAILED_SIGN_INS_PER_MINUTE),
+            client_ip_header: None,
+        }
+    }
+}
+
+/// The default of [`SocketLimits::init_timeout`].
+pub const DEFAULT_INIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The default of [`SocketLimits::subscriptions_per_socket`].
+pub const DEFAULT_SUBSCRIPTIONS_PER_SOCKET: usize = 100;
+
+/// The default of [`SocketLimits::sockets_per_address`].
+pub const DEFAULT_SOCKETS_PER_ADDRESS: usize = 50;
+
+/// The limits on WebSocket clients, each configurable (see `kartla serve --help`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SocketLimits {
+    /// How long a new socket may take to send `connection_init`.
+    pub init_timeout: std::time::Duration,
+    /// Subscriptions running at once on one socket.
+    pub subscriptions_per_socket: usize,
+    /// Sockets open at once from one client address.
+    pub sockets_per_address: usize,
+}
+
+impl Default for SocketLimits {
+    fn default() -> Self {
+        SocketLimits {
+            init_timeout: DEFAULT_INIT_TIMEOUT,
+            subscriptions_per_socket: DEFAULT_SUBSCRIPTIONS_PER_SOCKET,
+            sockets_per_address: DEFAULT_SOCKETS_PER_ADDRESS,
+        }
+    }
+}
+
+/// How many documents an instance remembers for automatic persisted queries, by default.
+pub const DEFAULT_CACHE_ENTRIES: usize = 1000;
+
+/// The documents a deployment trusts, by the hex SHA-256 of their text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedDocuments(pub(crate) std::collections::HashMap<String, std::sync::Arc<str>>);
 
 /// The database URL with any password replaced by `***`, for logs.
 pub fn redacted_url(url: &str) -> String {

@@ -18,9 +18,9 @@ use crate::config::{
 };
 use std::num::NonZeroU32;
 
+use crate::config::RateLimits;
+use crate::config::TrustedDocuments;
 use crate::graphql::limits::Limits;
-use crate::http::persisted::TrustedDocuments;
-use crate::http::rate_limit::{self, RateLimits};
 use crate::service::seed::{self, DemoFiles, ReferenceFiles};
 use crate::startup::Application;
 
@@ -128,14 +128,14 @@ struct ServeArgs {
     #[command(flatten)]
     limits: LimitArgs,
     /// Requests per minute per client address without a token (0: no limit).
-    #[arg(long, env = "KARTLA_RATE_LIMIT_ANONYMOUS", default_value_t = rate_limit::DEFAULT_ANONYMOUS_PER_MINUTE)]
+    #[arg(long, env = "KARTLA_RATE_LIMIT_ANONYMOUS", default_value_t = crate::config::DEFAULT_ANONYMOUS_PER_MINUTE)]
     rate_limit_anonymous: u32,
     /// Requests per minute per API token (0: no limit).
-    #[arg(long, env = "KARTLA_RATE_LIMIT_TOKEN", default_value_t = rate_limit::DEFAULT_TOKEN_PER_MINUTE)]
+    #[arg(long, env = "KARTLA_RATE_LIMIT_TOKEN", default_value_t = crate::config::DEFAULT_TOKEN_PER_MINUTE)]
     rate_limit_token: u32,
     /// Failed sign-ins (unknown or revoked tokens) per minute per client address; past it, requests
     /// with a token from that address get 429 for the rest of the minute (0: no limit).
-    #[arg(long, env = "KARTLA_RATE_LIMIT_FAILED_SIGN_INS", default_value_t = rate_limit::DEFAULT_FAILED_SIGN_INS_PER_MINUTE)]
+    #[arg(long, env = "KARTLA_RATE_LIMIT_FAILED_SIGN_INS", default_value_t = crate::config::DEFAULT_FAILED_SIGN_INS_PER_MINUTE)]
     rate_limit_failed_sign_ins: u32,
     /// Behind a proxy: the header it puts the client's address in, such as X-Forwarded-For (its last
     /// entry is used). Without it, the peer's address counts.
@@ -143,17 +143,17 @@ struct ServeArgs {
     client_ip_header: Option<axum::http::HeaderName>,
     /// Seconds a new WebSocket connection may take to send `connection_init` before it is closed with
     /// 4408 (at least 1).
-    #[arg(long, env = "KARTLA_WS_INIT_TIMEOUT", default_value_t = crate::http::SocketLimits::default().init_timeout.as_secs(),
+    #[arg(long, env = "KARTLA_WS_INIT_TIMEOUT", default_value_t = crate::config::SocketLimits::default().init_timeout.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..))]
     ws_init_timeout: u64,
     /// Subscriptions one WebSocket connection may run at once; a further one is refused with
     /// TOO_MANY_SUBSCRIPTIONS (at least 1).
-    #[arg(long, env = "KARTLA_WS_MAX_SUBSCRIPTIONS", default_value_t = crate::http::SocketLimits::default().subscriptions_per_socket,
+    #[arg(long, env = "KARTLA_WS_MAX_SUBSCRIPTIONS", default_value_t = crate::config::SocketLimits::default().subscriptions_per_socket,
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
     ws_max_subscriptions: usize,
     /// WebSocket connections one client address may hold open at once; a further upgrade gets 429 with
     /// TOO_MANY_SOCKETS (at least 1).
-    #[arg(long, env = "KARTLA_WS_MAX_SOCKETS_PER_ADDRESS", default_value_t = crate::http::SocketLimits::default().sockets_per_address,
+    #[arg(long, env = "KARTLA_WS_MAX_SOCKETS_PER_ADDRESS", default_value_t = crate::config::SocketLimits::default().sockets_per_address,
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
     ws_max_sockets_per_address: usize,
     /// GraphQL requests over HTTP executing at once; more wait for a place (within the request timeout),
@@ -181,7 +181,7 @@ struct ServeArgs {
     #[arg(long, env = "KARTLA_CORS_ORIGINS", value_delimiter = ',', value_parser = cors_origin)]
     cors_origins: Vec<axum::http::HeaderValue>,
     /// How many documents automatic persisted queries remember per instance (least recently used go).
-    #[arg(long, env = "KARTLA_PERSISTED_QUERY_CACHE", default_value_t = crate::http::persisted::DEFAULT_CACHE_ENTRIES,
+    #[arg(long, env = "KARTLA_PERSISTED_QUERY_CACHE", default_value_t = crate::config::DEFAULT_CACHE_ENTRIES,
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
     persisted_query_cache: usize,
     /// Run only the documents in this manifest (a JSON object from SHA-256 to document, or an Apollo
@@ -370,7 +370,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             failed_sign_ins_per_minute: NonZeroU32::new(args.rate_limit_failed_sign_ins),
             client_ip_header: args.client_ip_header,
         },
-        socket_limits: crate::http::SocketLimits {
+        socket_limits: crate::config::SocketLimits {
             init_timeout: std::time::Duration::from_secs(args.ws_init_timeout),
             subscriptions_per_socket: args.ws_max_subscriptions,
             sockets_per_address: args.ws_max_sockets_per_address,

@@ -7,12 +7,12 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::connection::paginate;
 use super::loader::{Loader, OrganisationKey};
 use super::organisation::Organisation;
-use super::viewer::Viewer;
 use crate::entity::audit_entry;
 use crate::entity::enums::AccessRole;
 use crate::error::Error;
 use crate::service::id::{self, NodeType};
 use crate::service::page::PageRequest;
+use crate::service::permission::Viewer;
 
 /// One change in the audit log.
 pub struct AuditEntry(pub audit_entry::Model);
@@ -122,12 +122,9 @@ pub async fn audit_log(
     request: PageRequest,
     filter: Option<AuditLogFilter>,
 ) -> async_graphql::Result<AuditEntryConnection> {
-    match ctx.data_opt::<Viewer>() {
-        Some(Viewer::Token {
-            role: AccessRole::Admin,
-            ..
-        }) => {}
-        Some(Viewer::Token { .. }) => {
+    match ctx.data_opt::<Viewer>().and_then(Viewer::actor).map(|actor| actor.role) {
+        Some(AccessRole::Admin) => {}
+        Some(_) => {
             return Err(Error::Forbidden("only an ADMIN token may read the audit log".into())).extend();
         }
         _ => {

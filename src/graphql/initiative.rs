@@ -119,7 +119,9 @@ impl Initiative {
     /// Whether the viewer may change the initiative: an ADMIN, or an EDITOR whose organisation leads or is
     /// responsible for it. False for anonymous viewers.
     async fn viewer_can_update(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        let Some(super::viewer::Viewer::Token { role, organisation, .. }) = ctx.data_opt::<super::viewer::Viewer>()
+        let Some(crate::service::permission::Actor { role, organisation, .. }) = ctx
+            .data_opt::<crate::service::permission::Viewer>()
+            .and_then(crate::service::permission::Viewer::actor)
         else {
             return Ok(false);
         };

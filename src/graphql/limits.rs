@@ -19,36 +19,7 @@ use async_graphql::{Name, ServerError, Value, Variables};
 use crate::error::coded as refusal;
 use crate::service::page::DEFAULT_PAGE_SIZE;
 
-/// The limits, each configurable (see `kartla serve --help`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Bytes in the query document.
-    pub document_bytes: usize,
-    /// Fields nested in fields.
-    pub depth: usize,
-    /// The cost of the query: each field costs 1 plus its selection's cost, times the page size for a
-    /// connection (`first` or `last`, else the default page).
-    pub complexity: u64,
-    /// Aliased fields in the document, counted where fragments are spread.
-    pub aliases: usize,
-    /// Fields at the root of an operation.
-    pub root_fields: usize,
-    /// Directives on one field.
-    pub directives: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            document_bytes: 32 * 1024,
-            depth: 16,
-            complexity: 25_000,
-            aliases: 30,
-            root_fields: 20,
-            directives: 5,
-        }
-    }
-}
+pub use crate::config::Limits;
 
 /// Fields an operation may expand to through its fragments: validation and execution walk every one.
 pub const MAX_EXPANDED_FIELDS: u64 = 100_000;

@@ -15,10 +15,11 @@ use super::search::SearchResultConnection;
 use super::statistics::InitiativeStatistics;
 use super::strategy::{Strategy, StrategyConnection, StrategyFilter};
 use super::theme::Theme;
-use super::viewer::{Viewer, ViewerInfo};
+use super::viewer::ViewerInfo;
 use crate::entity::{action_plan, activity, consultation, initiative, organisation, strategy};
 use crate::error::Error;
 use crate::service::page::{MAX_PAGE_SIZE, PageRequest};
+use crate::service::permission::Viewer;
 use crate::service::{
     action_plan as action_plans, activity as activities, consultation as consultations, coverage,
     initiative as initiatives, organisation as organisations, statistics, strategy as strategies,

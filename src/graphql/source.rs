@@ -5,9 +5,9 @@ use async_graphql::{Context, Object, ResultExt};
 use super::loader::{ContactsOf, Loader, SourcesOf, Target};
 use super::scalars::{Date, LanguageTag};
 use super::text::{LocalizedText, localized, translations};
-use super::viewer::Viewer;
 use crate::entity::enums::SourceKind;
 use crate::entity::{contact, source};
+use crate::service::permission::Viewer;
 use crate::service::text::TextOwner;
 
 /// A document that backs a record: a strategy, a decision, a report, an invitation.

@@ -1,5 +1,5 @@
-//! Who is asking: anonymous, or signed in with an API token. Personal data (a contact's email and phone)
-//! is shown only to signed-in viewers.
+//! Who is asking, in the API: the `viewer` field, and the checks of `viewerCanUpdate`. The request's
+//! identity itself is [`Viewer`], from the services' permission rules.
 
 use async_graphql::{Context, Object, ResultExt};
 use uuid::Uuid;
@@ -7,30 +7,7 @@ use uuid::Uuid;
 use super::loader::{Loader, OrganisationKey};
 use super::organisation::Organisation;
 use crate::entity::enums::AccessRole;
-
-/// The requester, as the HTTP layer established it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum Viewer {
-    /// No credentials: reads everything public.
-    #[default]
-    Anonymous,
-    /// Signed in with an API token.
-    Token {
-        /// The token's name.
-        name: String,
-        /// What the token may do.
-        role: AccessRole,
-        /// The organisation an editor acts for.
-        organisation: Option<Uuid>,
-    },
-}
-
-impl Viewer {
-    /// Whether the viewer may read personal data: every signed-in role may.
-    pub fn reads_personal_data(&self) -> bool {
-        matches!(self, Viewer::Token { .. })
-    }
-}
+use crate::service::permission::Viewer;
 
 /// Who is asking, so a frontend knows what to show.
 pub struct ViewerInfo(pub Viewer);
@@ -40,53 +17,26 @@ pub struct ViewerInfo(pub Viewer);
 impl ViewerInfo {
     /// Whether the request carries a valid API token.
     async fn signed_in(&self) -> bool {
-        matches!(self.0, Viewer::Token { .. })
+        self.0.actor().is_some()
     }
 
     /// The token's name; null for anonymous requests.
     async fn name(&self) -> Option<&str> {
-        match &self.0 {
-            Viewer::Token { name, .. } => Some(name),
-            Viewer::Anonymous => None,
-        }
+        self.0.actor().map(|actor| actor.token_name.as_str())
     }
 
     /// What the token may do; null for anonymous requests.
     async fn role(&self) -> Option<AccessRole> {
-        match &self.0 {
-            Viewer::Token { role, .. } => Some(*role),
-            Viewer::Anonymous => None,
-        }
+        self.0.actor().map(|actor| actor.role)
     }
 
     /// The organisation an editor acts for.
     async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
-        let Viewer::Token {
-            organisation: Some(id), ..
-        } = &self.0
-        else {
+        let Some(id) = self.0.actor().and_then(|actor| actor.organisation) else {
             return Ok(None);
         };
         let loader = ctx.data::<Loader>()?;
-        Ok(loader.load_one(OrganisationKey(*id)).await.extend()?.map(Organisation))
-    }
-}
-
-impl Viewer {
-    /// Whether the viewer is an ADMIN, or an EDITOR acting for `organisation`.
-    pub fn admin_or_editor_for(&self, organisation: Option<Uuid>) -> bool {
-        match self {
-            Viewer::Token {
-                role: AccessRole::Admin,
-                ..
-            } => true,
-            Viewer::Token {
-                role: AccessRole::Editor,
-                organisation: acting_for,
-                ..
-            } => acting_for.is_some() && *acting_for == organisation,
-            _ => false,
-        }
+        Ok(loader.load_one(OrganisationKey(id)).await.extend()?.map(Organisation))
     }
 }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use axum::http::{HeaderMap, header};
 use sea_orm::DatabaseConnection;
 
-use crate::graphql::viewer::Viewer;
+use crate::service::permission::{Actor, Viewer};
 use crate::service::token;
 
 /// Why a request could not be signed in.
@@ -92,11 +92,11 @@ pub async fn viewer_of(tokens: &Tokens, authorization: &str) -> Result<Viewer, R
         return Err(UNKNOWN);
     }
     match token::authenticate(&tokens.db, secret).await {
-        Ok(Some(t)) => Ok(Viewer::Token {
-            name: t.name,
+        Ok(Some(t)) => Ok(Viewer::Signed(Actor {
+            token_name: t.name,
             role: t.role,
             organisation: t.organisation_id,
-        }),
+        })),
         Ok(None) => {
             tokens.remember_unknown(hash);
             Err(UNKNOWN)

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::AppState;
 use super::graphql::{Answer, refused};
-use crate::graphql::viewer::Viewer;
+use crate::service::permission::Viewer;
 use crate::service::registry_file::{self, Personal};
 
 /// Answers the export, or why not.
@@ -24,7 +24,7 @@ pub async fn registry(State(state): State<AppState>, headers: HeaderMap) -> Resp
     };
     // Every role a token can have reads personal data.
     let personal = match viewer {
-        Viewer::Token { .. } => Personal::Included,
+        Viewer::Signed(_) => Personal::Included,
         Viewer::Anonymous => Personal::Withheld,
     };
     match registry_file::export(&state.db, personal).await {

@@ -23,12 +23,7 @@ use serde::Deserialize;
 use crate::error::coded as refusal;
 use crate::service::token::hash as sha256_hex;
 
-/// How many documents an instance remembers for automatic persisted queries, by default.
-pub const DEFAULT_CACHE_ENTRIES: usize = 1000;
-
-/// The documents a deployment trusts, by the hex SHA-256 of their text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TrustedDocuments(HashMap<String, Arc<str>>);
+pub use crate::config::{DEFAULT_CACHE_ENTRIES, TrustedDocuments};
 
 impl TrustedDocuments {
     /// Reads a manifest: either a JSON object from hash to document (as GraphQL Code Generator's

@@ -20,39 +20,9 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::service::token;
 
-/// The default requests per minute per anonymous client address.
-pub const DEFAULT_ANONYMOUS_PER_MINUTE: u32 = 1_200;
-
-/// The default requests per minute per API token.
-pub const DEFAULT_TOKEN_PER_MINUTE: u32 = 12_000;
-
-/// The default failed sign-ins (requests answered 401) per minute per client address.
-pub const DEFAULT_FAILED_SIGN_INS_PER_MINUTE: u32 = 60;
-
-/// Requests per minute, per token and per anonymous client; `None` turns that limit off.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RateLimits {
-    /// Per client address, for requests without a token.
-    pub anonymous_per_minute: Option<NonZeroU32>,
-    /// Per API token.
-    pub token_per_minute: Option<NonZeroU32>,
-    /// Failed sign-ins per client address: past it, requests with a token from that address get 429 until
-    /// the minute is over, so unknown tokens cannot be tried at will.
-    pub failed_sign_ins_per_minute: Option<NonZeroU32>,
-    /// The header a proxy in front of Kartla puts the client's address in (its last entry is used).
-    pub client_ip_header: Option<HeaderName>,
-}
-
-impl Default for RateLimits {
-    fn default() -> Self {
-        RateLimits {
-            anonymous_per_minute: NonZeroU32::new(DEFAULT_ANONYMOUS_PER_MINUTE),
-            token_per_minute: NonZeroU32::new(DEFAULT_TOKEN_PER_MINUTE),
-            failed_sign_ins_per_minute: NonZeroU32::new(DEFAULT_FAILED_SIGN_INS_PER_MINUTE),
-            client_ip_header: None,
-        }
-    }
-}
+pub use crate::config::{
+    DEFAULT_ANONYMOUS_PER_MINUTE, DEFAULT_FAILED_SIGN_INS_PER_MINUTE, DEFAULT_TOKEN_PER_MINUTE, RateLimits,
+};
 
 /// The buckets of one instance.
 #[derive(Clone)]

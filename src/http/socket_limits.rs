@@ -6,37 +6,8 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-/// The default of [`SocketLimits::init_timeout`].
-pub const DEFAULT_INIT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The default of [`SocketLimits::subscriptions_per_socket`].
-pub const DEFAULT_SUBSCRIPTIONS_PER_SOCKET: usize = 100;
-
-/// The default of [`SocketLimits::sockets_per_address`].
-pub const DEFAULT_SOCKETS_PER_ADDRESS: usize = 50;
-
-/// The limits on WebSocket clients, each configurable (see `kartla serve --help`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SocketLimits {
-    /// How long a new socket may take to send `connection_init`.
-    pub init_timeout: Duration,
-    /// Subscriptions running at once on one socket.
-    pub subscriptions_per_socket: usize,
-    /// Sockets open at once from one client address.
-    pub sockets_per_address: usize,
-}
-
-impl Default for SocketLimits {
-    fn default() -> Self {
-        SocketLimits {
-            init_timeout: DEFAULT_INIT_TIMEOUT,
-            subscriptions_per_socket: DEFAULT_SUBSCRIPTIONS_PER_SOCKET,
-            sockets_per_address: DEFAULT_SOCKETS_PER_ADDRESS,
-        }
-    }
-}
+pub use crate::config::SocketLimits;
 
 /// The sockets open per client address. Cheap to clone.
 #[derive(Clone, Default)]

@@ -33,9 +33,9 @@ use crate::graphql::document;
 use crate::graphql::empty_records::EmptyRecords;
 use crate::graphql::limits::Limits;
 use crate::graphql::loader::Loader;
-use crate::graphql::viewer::Viewer;
 use crate::service::change_feed::FeedHead;
 use crate::service::language::LanguagePreferences;
+use crate::service::permission::Viewer;
 
 /// The subprotocols Kartla speaks, the current one first.
 const PROTOCOLS: [&str; 2] = ["graphql-transport-ws", "graphql-ws"];

@@ -10,7 +10,50 @@ use crate::entity::enums::{AccessRole, DecisionState, Role};
 use crate::entity::responsibility;
 use crate::error::Error;
 
-/// The signed-in party making a change.
+/// Who is asking: anonymous, or signed in with an API token as an [`Actor`]. The one identity of a request,
+/// established by the HTTP layer and read by the API and the services alike. Personal data (a contact's
+/// email and phone) is shown only to signed-in viewers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Viewer {
+    /// No credentials: reads everything public.
+    #[default]
+    Anonymous,
+    /// Signed in with an API token.
+    Signed(Actor),
+}
+
+impl Viewer {
+    /// The signed-in actor, if any.
+    pub fn actor(&self) -> Option<&Actor> {
+        match self {
+            Viewer::Signed(actor) => Some(actor),
+            Viewer::Anonymous => None,
+        }
+    }
+
+    /// Whether the viewer may read personal data: every signed-in role may.
+    pub fn reads_personal_data(&self) -> bool {
+        self.actor().is_some()
+    }
+
+    /// Whether the viewer is an ADMIN, or an EDITOR acting for `organisation`.
+    pub fn admin_or_editor_for(&self, organisation: Option<Uuid>) -> bool {
+        match self.actor() {
+            Some(Actor {
+                role: AccessRole::Admin,
+                ..
+            }) => true,
+            Some(Actor {
+                role: AccessRole::Editor,
+                organisation: acting_for,
+                ..
+            }) => acting_for.is_some() && *acting_for == organisation,
+            _ => false,
+        }
+    }
+}
+
+/// A signed-in party: the token's name, what it may do, and the organisation an editor acts for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
     /// The API token's name, recorded in the audit log.

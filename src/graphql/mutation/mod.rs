@@ -14,12 +14,12 @@ mod strategy;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, MergedObject, ResultExt};
 
 use super::user_error::UserError;
-use super::viewer::Viewer;
 use crate::entity::enums::Role;
 use crate::error::Error;
 use crate::service::edit::Problem;
 use crate::service::id::{self, NodeType};
 use crate::service::permission::Actor;
+use crate::service::permission::Viewer;
 
 /// The registry's changes.
 #[derive(Default, MergedObject)]
@@ -35,17 +35,9 @@ pub struct Mutation(
 
 /// The signed-in actor, or UNAUTHENTICATED.
 fn actor(ctx: &Context<'_>) -> async_graphql::Result<Actor> {
-    match ctx.data_opt::<Viewer>() {
-        Some(Viewer::Token {
-            name,
-            role,
-            organisation,
-        }) => Ok(Actor {
-            token_name: name.clone(),
-            role: *role,
-            organisation: *organisation,
-        }),
-        _ => Err(Error::Unauthenticated(
+    match ctx.data_opt::<Viewer>().and_then(Viewer::actor) {
+        Some(actor) => Ok(actor.clone()),
+        None => Err(Error::Unauthenticated(
             "sign in with an API token (`Authorization: Bearer ...`) to make changes".into(),
         ))
         .extend(),
