@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use async_graphql::parser::types::{FragmentDefinition, Selection, SelectionSet};
 use async_graphql::{Context, Name, Positioned, Value};
 
-use super::node::Node;
+use super::object::node::Node;
 
 /// Where, in one request's answer, a record stands that the query asks nothing of. Shared by the
 /// request's resolvers (through the context) and its HTTP or WebSocket handler.

@@ -1,44 +1,26 @@
 //! The GraphQL API: the schema, its types, and the DataLoaders behind its relations.
 
-pub mod action_plan;
-pub mod activity;
-pub mod bookkeeping;
-pub mod change;
 pub mod connection;
-pub mod consultation;
-pub mod coverage;
 pub mod document;
 pub mod empty_records;
 pub mod field_order;
-pub mod history;
-pub mod initiative;
 pub mod initiative_filter;
 pub mod limits;
 pub mod loader;
 pub mod mutation;
-pub mod node;
+pub mod object;
 pub mod order;
-pub mod organisation;
 pub mod query;
-pub mod region;
-pub mod responsibility;
 pub mod scalars;
-pub mod search;
-pub mod source;
-pub mod statistics;
-pub mod strategy;
-pub mod text;
-pub mod theme;
 pub mod user_error;
-pub mod viewer;
 
 use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
-use self::change::{MaxLag, Subscription};
 use self::mutation::Mutation;
+use self::object::change::{MaxLag, Subscription};
+use self::object::shared::texts::FallbackLanguages;
 use self::query::Query;
-use self::text::FallbackLanguages;
 use crate::service::change_feed::FeedHead;
 
 /// Kartla's schema.

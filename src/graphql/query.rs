@@ -2,20 +2,20 @@
 
 use async_graphql::{Context, ID, Object, ResultExt};
 
-use super::action_plan::{ActionPlan, ActionPlanConnection, ActionPlanFilter};
-use super::activity::{Activity, ActivityConnection, ActivityFilter};
 use super::connection::{Timestamps, paginate, paginate_ordered};
-use super::consultation::{Consultation, ConsultationConnection, ConsultationFilter};
-use super::coverage::StrategyCoverage;
-use super::initiative::{Initiative, InitiativeConnection, InitiativeFilter};
-use super::node::{self, Node};
+use super::object::action_plan::{ActionPlan, ActionPlanConnection, ActionPlanFilter};
+use super::object::activity::{Activity, ActivityConnection, ActivityFilter};
+use super::object::consultation::{Consultation, ConsultationConnection, ConsultationFilter};
+use super::object::coverage::StrategyCoverage;
+use super::object::initiative::{Initiative, InitiativeConnection, InitiativeFilter};
+use super::object::node::{self, Node};
+use super::object::organisation::{Organisation, OrganisationConnection, OrganisationFilter};
+use super::object::search::SearchResultConnection;
+use super::object::statistics::InitiativeStatistics;
+use super::object::strategy::{Strategy, StrategyConnection, StrategyFilter};
+use super::object::theme::Theme;
+use super::object::viewer::ViewerInfo;
 use super::order::{ActivityOrder, InitiativeOrder, OrganisationOrder};
-use super::organisation::{Organisation, OrganisationConnection, OrganisationFilter};
-use super::search::SearchResultConnection;
-use super::statistics::InitiativeStatistics;
-use super::strategy::{Strategy, StrategyConnection, StrategyFilter};
-use super::theme::Theme;
-use super::viewer::ViewerInfo;
 use crate::entity::{action_plan, activity, consultation, initiative, organisation, strategy};
 use crate::error::Error;
 use crate::service::page::{MAX_PAGE_SIZE, PageRequest};
@@ -52,15 +52,15 @@ impl Query {
         #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
         #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Which entries to list.")] filter: Option<super::history::AuditLogFilter>,
-    ) -> async_graphql::Result<super::history::AuditEntryConnection> {
+        #[graphql(desc = "Which entries to list.")] filter: Option<super::object::history::AuditLogFilter>,
+    ) -> async_graphql::Result<super::object::history::AuditEntryConnection> {
         let request = PageRequest {
             first,
             after,
             last,
             before,
         };
-        super::history::audit_log(ctx, request, filter).await
+        super::object::history::audit_log(ctx, request, filter).await
     }
 
     /// The change feed: every committed change to a record, oldest first, each with its position. Store
@@ -76,15 +76,15 @@ impl Query {
         >,
         #[graphql(desc = "Returns the last n events (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Returns the events before this position.")] before: Option<String>,
-        #[graphql(desc = "Which events to list.")] filter: Option<super::change::ChangeFilter>,
-    ) -> async_graphql::Result<super::change::ChangeEventConnection> {
+        #[graphql(desc = "Which events to list.")] filter: Option<super::object::change::ChangeFilter>,
+    ) -> async_graphql::Result<super::object::change::ChangeEventConnection> {
         let request = PageRequest {
             first,
             after,
             last,
             before,
         };
-        super::change::changes(ctx, request, filter).await
+        super::object::change::changes(ctx, request, filter).await
     }
 
     /// Who is asking: anonymous, or the API token's name, role and organisation.
@@ -267,7 +267,7 @@ impl Query {
         #[graphql(desc = "Returns the first n results (at most 100; 20 when not given).")] first: Option<i32>,
         #[graphql(desc = "Returns the results after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<SearchResultConnection> {
-        super::search::run(ctx, &query, first, after).await
+        super::object::search::run(ctx, &query, first, after).await
     }
 
     /// Initiatives: the measures of action plans and the work around them.

@@ -5,7 +5,8 @@ use sea_orm::DatabaseConnection;
 
 use super::{ResponsibilityInput, actor, decode, decode_roles, optional, user_errors};
 use crate::entity::enums::{ParticipationStatus, Status};
-use crate::graphql::activity::{Activity, Participation};
+use crate::graphql::object::activity::Activity;
+use crate::graphql::object::participation::Participation;
 use crate::graphql::scalars::Date;
 use crate::graphql::user_error::{LocalizedTextInput, UserError, texts_of};
 use crate::service::activity_edit::{self, ActivityFields, ParticipationChange};

@@ -6,7 +6,9 @@ use sea_orm::DatabaseConnection;
 
 use super::{actor, decode, user_errors};
 use crate::entity::enums::EventKind;
-use crate::graphql::consultation::{Consultation, ConsultationEvent, Submission};
+use crate::graphql::object::consultation::Consultation;
+use crate::graphql::object::consultation_event::ConsultationEvent;
+use crate::graphql::object::submission::Submission;
 use crate::graphql::scalars::Date;
 use crate::graphql::user_error::{LocalizedTextInput, UserError, texts_of};
 use crate::service::consultation_edit::{self, NewConsultation, NewEvent, NewSubmission};

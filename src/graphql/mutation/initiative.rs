@@ -5,7 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{ResponsibilityInput, actor, decode, decode_all, decode_roles, optional, user_errors};
 use crate::entity::enums::{Role, SchoolLevel, Status};
-use crate::graphql::initiative::{Initiative, Responsibility};
+use crate::graphql::object::initiative::{Initiative, Responsibility};
 use crate::graphql::scalars::{CountryCode, Date};
 use crate::graphql::user_error::{LocalizedTextInput, UserError, texts_of};
 use crate::service::edit::Problem;

@@ -5,9 +5,9 @@ use sea_orm::DatabaseConnection;
 
 use super::{admin, decode, optional, user_errors};
 use crate::entity::enums::{IdentifierScheme, OrganisationKind};
-use crate::graphql::organisation::Organisation;
+use crate::graphql::object::organisation::Organisation;
+use crate::graphql::object::theme::Theme;
 use crate::graphql::scalars::{CountryCode, Date};
-use crate::graphql::theme::Theme;
 use crate::graphql::user_error::{LocalizedTextInput, UserError, texts_of};
 use crate::service::edit::Problem;
 use crate::service::id::NodeType;

@@ -5,8 +5,9 @@ use sea_orm::DatabaseConnection;
 
 use super::{actor, user_errors};
 use crate::entity::enums::SourceKind;
+use crate::graphql::object::contact::Contact;
+use crate::graphql::object::source::Source;
 use crate::graphql::scalars::Date;
-use crate::graphql::source::{Contact, Source};
 use crate::graphql::user_error::{LocalizedTextInput, UserError, texts_of};
 use crate::service::edit::Problem;
 use crate::service::id;

@@ -5,9 +5,11 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 
 use super::{admin, decode, decode_all, optional, user_errors};
 use crate::entity::{action_plan, focus_area, goal, strategy};
-use crate::graphql::action_plan::ActionPlan;
+use crate::graphql::object::action_plan::ActionPlan;
+use crate::graphql::object::focus_area::FocusArea;
+use crate::graphql::object::goal::Goal;
+use crate::graphql::object::strategy::Strategy;
 use crate::graphql::scalars::{CountryCode, Date};
-use crate::graphql::strategy::{FocusArea, Goal, Strategy};
 use crate::graphql::user_error::{LocalizedTextInput, UserError, texts_of};
 use crate::service::edit::Problem;
 use crate::service::id::NodeType;

@@ -2,8 +2,10 @@
 
 use async_graphql::{Object, SimpleObject};
 
+use super::focus_area::FocusArea;
+use super::goal::Goal;
 use super::initiative::Initiative;
-use super::strategy::{FocusArea, Goal, Strategy};
+use super::strategy::Strategy;
 use crate::entity::enums::Status;
 use crate::service::coverage;
 

@@ -1,15 +1,14 @@
 //! Participation per region: how many of a county's school authorities take part in an initiative or an
 //! activity, out of how many there are.
 
-use async_graphql::{Context, Object, ResultExt};
-
 use std::collections::HashMap;
 
+use async_graphql::{Context, Object, ResultExt};
 use uuid::Uuid;
 
-use super::loader::{AuthoritiesIn, CountiesOf, InitiativeKey, Loader, OrganisationKey, ParticipationOf};
 use super::organisation::Organisation;
 use crate::entity::organisation;
+use crate::graphql::loader::{AuthoritiesIn, CountiesOf, InitiativeKey, Loader, OrganisationKey, ParticipationOf};
 
 /// How many of a county's school authorities (municipalities and independent school organisers) take
 /// part, out of how many there are.

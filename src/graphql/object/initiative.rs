@@ -4,22 +4,24 @@ use async_graphql::{Context, ID, Object, ResultExt};
 
 use super::action_plan::ActionPlan;
 use super::activity::{Activity, ActivityConnection};
-use super::bookkeeping::Bookkeeping;
-pub use super::initiative_filter::InitiativeFilter;
-use super::loader::{
-    ActionPlanKey, GoalsOfInitiative, Loader, ResponsibilitiesOfInitiative, SchoolLevelsOf, StatusUpdatesOf,
-    ThemesOfInitiative,
-};
-pub use super::responsibility::{Responsibility, StatusUpdate};
-use super::scalars::{CountryCode, Date};
-use super::strategy::Goal;
-use super::text::TitleAndDescription;
+use super::goal::Goal;
+use super::shared::bookkeeping::Bookkeeping;
+use super::shared::texts::TitleAndDescription;
 use super::theme::Theme;
 use crate::entity::enums::{Role, SchoolLevel, Status};
 use crate::entity::initiative;
+use crate::graphql::loader::{
+    ActionPlanKey, GoalsOfInitiative, Loader, ResponsibilitiesOfInitiative, SchoolLevelsOf, StatusUpdatesOf,
+    ThemesOfInitiative,
+};
+use crate::graphql::scalars::{CountryCode, Date};
 use crate::service::id::{self, NodeType};
 use crate::service::page::PageRequest;
 use crate::service::text::TextOwner;
+
+pub use super::responsibility::Responsibility;
+pub use super::status_update::StatusUpdate;
+pub use crate::graphql::initiative_filter::InitiativeFilter;
 
 /// An initiative: a measure in an action plan (skolDigiplan's 18 initiatives) or run on its own.
 pub struct Initiative(pub initiative::Model);
@@ -139,8 +141,8 @@ impl Initiative {
     }
 
     #[graphql(flatten)]
-    async fn audited(&self) -> super::history::Audited {
-        super::history::Audited(self.0.id)
+    async fn audited(&self) -> super::shared::audited::Audited {
+        super::shared::audited::Audited(self.0.id)
     }
 
     /// When the initiative was archived; null while it is current. Archived initiatives leave lists unless
@@ -186,11 +188,13 @@ impl Initiative {
             before,
         };
         let id = self.0.id;
-        let key = |window| super::loader::ActivityPage(id, window);
-        let list = super::loader::List::ActivitiesOf(id);
-        Ok(super::connection::nested(ctx, request, key, list, |a| a.id, Activity)
-            .await?
-            .into())
+        let key = |window| crate::graphql::loader::ActivityPage(id, window);
+        let list = crate::graphql::loader::List::ActivitiesOf(id);
+        Ok(
+            crate::graphql::connection::nested(ctx, request, key, list, |a| a.id, Activity)
+                .await?
+                .into(),
+        )
     }
 
     /// Dated follow-ups of the initiative, newest first.
@@ -212,17 +216,22 @@ impl Initiative {
         every_county: Option<bool>,
     ) -> async_graphql::Result<Vec<super::region::RegionParticipation>> {
         let country = every_county.unwrap_or(false).then(|| self.0.country.clone());
-        super::region::by_region(ctx, super::loader::ParticipationOf::Initiative(self.0.id), country).await
+        super::region::by_region(
+            ctx,
+            crate::graphql::loader::ParticipationOf::Initiative(self.0.id),
+            country,
+        )
+        .await
     }
 
     /// The documents backing the initiative, newest first.
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Source>> {
-        super::source::sources_of(ctx, super::loader::Target::Initiative(self.0.id)).await
+        super::source::sources_of(ctx, crate::graphql::loader::Target::Initiative(self.0.id)).await
     }
 
     /// The people to contact about the initiative.
-    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Contact>> {
-        super::source::contacts_of(ctx, super::loader::Target::Initiative(self.0.id)).await
+    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::contact::Contact>> {
+        super::contact::contacts_of(ctx, crate::graphql::loader::Target::Initiative(self.0.id)).await
     }
 
     #[graphql(flatten)]

@@ -1,18 +1,18 @@
-//! Activities: the concrete work of an initiative (courses, pilots, guidance), and the school
-//! authorities taking part in them.
+//! Activities: the concrete work of an initiative (courses, pilots, guidance), and the filter for
+//! listing them.
 
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 use chrono::{DateTime, Utc};
 
-use super::bookkeeping::Bookkeeping;
 use super::initiative::{Initiative, Responsibility};
-use super::loader::{ActivityKey, InitiativeKey, Loader, OrganisationKey, ResponsibilitiesOfActivity};
-use super::organisation::Organisation;
-use super::scalars::{CountryCode, Date};
-use super::text::TitleAndDescription;
-use crate::entity::enums::{ParticipationStatus, Role, Status};
-use crate::entity::{activity, participation};
+use super::participation::{Participation, ParticipationConnection};
+use super::shared::bookkeeping::Bookkeeping;
+use super::shared::texts::TitleAndDescription;
+use crate::entity::activity;
+use crate::entity::enums::{Role, Status};
 use crate::error::Error;
+use crate::graphql::loader::{InitiativeKey, Loader, ResponsibilitiesOfActivity};
+use crate::graphql::scalars::{CountryCode, Date};
 use crate::service::activity::ActivityFilter as Filter;
 use crate::service::id::{self, NodeType};
 use crate::service::page::PageRequest;
@@ -106,10 +106,10 @@ impl Activity {
             before,
         };
         let id = self.0.id;
-        let key = |window| super::loader::ParticipantPage(id, window);
-        let list = super::loader::List::ParticipantsOf(id);
+        let key = |window| crate::graphql::loader::ParticipantPage(id, window);
+        let list = crate::graphql::loader::List::ParticipantsOf(id);
         Ok(
-            super::connection::nested(ctx, request, key, list, |p| p.id, Participation)
+            crate::graphql::connection::nested(ctx, request, key, list, |p| p.id, Participation)
                 .await?
                 .into(),
         )
@@ -127,7 +127,12 @@ impl Activity {
             true => super::region::country_of_activity(ctx, self.0.initiative_id).await?,
             false => None,
         };
-        super::region::by_region(ctx, super::loader::ParticipationOf::Activity(self.0.id), country).await
+        super::region::by_region(
+            ctx,
+            crate::graphql::loader::ParticipationOf::Activity(self.0.id),
+            country,
+        )
+        .await
     }
 
     /// When the activity was archived; null while it is current.
@@ -144,10 +149,12 @@ impl Activity {
         else {
             return Ok(false);
         };
-        let loader = ctx.data::<super::loader::Loader>()?;
+        let loader = ctx.data::<crate::graphql::loader::Loader>()?;
         let (on_initiative, on_activity) = futures_util::try_join!(
-            loader.load_one(super::loader::ResponsibilitiesOfInitiative(self.0.initiative_id)),
-            loader.load_one(super::loader::ResponsibilitiesOfActivity(self.0.id)),
+            loader.load_one(crate::graphql::loader::ResponsibilitiesOfInitiative(
+                self.0.initiative_id
+            )),
+            loader.load_one(crate::graphql::loader::ResponsibilitiesOfActivity(self.0.id)),
         )
         .extend()?;
         let may = |held: Option<Vec<_>>| {
@@ -157,18 +164,18 @@ impl Activity {
     }
 
     #[graphql(flatten)]
-    async fn audited(&self) -> super::history::Audited {
-        super::history::Audited(self.0.id)
+    async fn audited(&self) -> super::shared::audited::Audited {
+        super::shared::audited::Audited(self.0.id)
     }
 
     /// The documents backing the activity, newest first.
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Source>> {
-        super::source::sources_of(ctx, super::loader::Target::Activity(self.0.id)).await
+        super::source::sources_of(ctx, crate::graphql::loader::Target::Activity(self.0.id)).await
     }
 
     /// The people to contact about the activity.
-    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Contact>> {
-        super::source::contacts_of(ctx, super::loader::Target::Activity(self.0.id)).await
+    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::contact::Contact>> {
+        super::contact::contacts_of(ctx, crate::graphql::loader::Target::Activity(self.0.id)).await
     }
 
     #[graphql(flatten)]
@@ -186,73 +193,6 @@ impl Activity {
             updated_at: self.0.updated_at,
             version: self.0.version,
         }
-    }
-}
-
-/// An organisation's part in an activity: usually a school authority (a municipality or an independent
-/// school organiser) that takes part.
-pub struct Participation(pub participation::Model);
-
-/// An organisation's part in an activity: usually a school authority (a municipality or an independent
-/// school organiser) that takes part.
-#[Object]
-impl Participation {
-    /// The participation's global ID.
-    pub async fn id(&self) -> ID {
-        ID(crate::service::id::encode(
-            crate::service::id::NodeType::Participation,
-            self.0.id,
-        ))
-    }
-
-    /// The participation's version, raised by every change; give it as `expectedVersion` to change it.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    #[graphql(flatten)]
-    async fn audited(&self) -> super::history::Audited {
-        super::history::Audited(self.0.id)
-    }
-
-    /// Whether the viewer may change the participation: an ADMIN, or the organisation's EDITOR.
-    async fn viewer_can_update(&self, ctx: &Context<'_>) -> bool {
-        super::viewer::may_act_for(ctx, Some(self.0.organisation_id))
-    }
-
-    /// The organisation taking part.
-    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
-        let loader = ctx.data::<Loader>()?;
-        Ok(loader
-            .load_one(OrganisationKey(self.0.organisation_id))
-            .await
-            .extend()?
-            .map(Organisation))
-    }
-
-    /// The activity taken part in.
-    async fn activity(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Activity>> {
-        let loader = ctx.data::<Loader>()?;
-        Ok(loader
-            .load_one(ActivityKey(self.0.activity_id))
-            .await
-            .extend()?
-            .map(Activity))
-    }
-
-    /// How far the organisation's part has come.
-    async fn status(&self) -> ParticipationStatus {
-        self.0.status
-    }
-
-    /// The day the organisation started taking part.
-    async fn started_on(&self) -> Option<Date> {
-        self.0.started_on.map(Date)
-    }
-
-    /// The day the organisation stopped taking part.
-    async fn ended_on(&self) -> Option<Date> {
-        self.0.ended_on.map(Date)
     }
 }
 
@@ -317,9 +257,3 @@ impl ActivityFilter {
 }
 
 crate::connection!(ActivityConnection, ActivityEdge, Activity, "activities");
-crate::connection!(
-    ParticipationConnection,
-    ParticipationEdge,
-    Participation,
-    "participations"
-);

@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use futures_util::{Stream, StreamExt};
 use sea_orm::DatabaseConnection;
 
-use super::connection::{Paged, TotalCount};
 use super::node::{self, Node};
 use crate::entity::change_event;
 use crate::error::Error;
+use crate::graphql::connection::{Paged, TotalCount};
 use crate::service::change_feed::{self, FeedHead, Filter, Operation, Stop};
 use crate::service::id::{self, NodeType};
 use crate::service::page::PageRequest;
@@ -60,7 +60,7 @@ impl ChangeEvent {
         };
         let id = ID(id::encode(record_type, self.0.record_id));
         let found = node::resolve(ctx, &[id]).await?;
-        super::empty_records::EmptyRecords::note(ctx, &found, false);
+        crate::graphql::empty_records::EmptyRecords::note(ctx, &found, false);
         Ok(found.into_iter().next().flatten())
     }
 }

@@ -1,22 +1,23 @@
-//! Consultations: open input rounds on a strategy or plan, with their events (meetings, workshops), the
-//! questions asked and the submissions received.
+//! Consultations: open input rounds on a strategy or plan, and the filter for listing them.
 
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
-use chrono::{DateTime, Utc};
 
 use super::action_plan::ActionPlan;
-use super::bookkeeping::Bookkeeping;
-use super::loader::{
-    ActionPlanKey, EventsOf, Loader, OrganisationKey, QuestionsOf, StrategyKey, SubmissionsOf, Target, TargetGroupsOf,
-};
+use super::consultation_event::ConsultationEvent;
+use super::consultation_question::ConsultationQuestion;
+use super::contact::{Contact, contacts_of};
 use super::organisation::Organisation;
-use super::scalars::{Date, LanguageTag};
-use super::source::{Contact, Source, contacts_of, sources_of};
+use super::shared::bookkeeping::Bookkeeping;
+use super::shared::texts::TitleAndDescription;
+use super::source::{Source, sources_of};
 use super::strategy::Strategy;
-use super::text::{LocalizedText, TitleAndDescription, localized, translations};
-use crate::entity::enums::EventKind;
-use crate::entity::{consultation, consultation_event, consultation_question, event_target_group, submission};
+use super::submission::Submission;
+use crate::entity::consultation;
 use crate::error::Error;
+use crate::graphql::loader::{
+    ActionPlanKey, EventsOf, Loader, OrganisationKey, QuestionsOf, StrategyKey, SubmissionsOf, Target,
+};
+use crate::graphql::scalars::Date;
 use crate::service::consultation::ConsultationFilter as Filter;
 use crate::service::id::{self, NodeType};
 use crate::service::text::TextOwner;
@@ -29,12 +30,12 @@ pub struct Consultation(pub consultation::Model);
 impl Consultation {
     /// Whether the viewer may change the consultation (add events): an ADMIN, or an EDITOR of its organiser.
     async fn viewer_can_update(&self, ctx: &Context<'_>) -> bool {
-        super::viewer::may_act_for(ctx, self.0.organiser_id)
+        super::shared::editable::may_act_for(ctx, self.0.organiser_id)
     }
 
     #[graphql(flatten)]
-    async fn audited(&self) -> super::history::Audited {
-        super::history::Audited(self.0.id)
+    async fn audited(&self) -> super::shared::audited::Audited {
+        super::shared::audited::Audited(self.0.id)
     }
 
     /// The consultation's global ID.
@@ -130,148 +131,6 @@ impl Consultation {
             updated_at: self.0.updated_at,
             version: self.0.version,
         }
-    }
-}
-
-/// A meeting or workshop of a consultation.
-pub struct ConsultationEvent(pub consultation_event::Model);
-
-/// A meeting or workshop of a consultation.
-#[Object]
-impl ConsultationEvent {
-    /// What kind of event it is.
-    async fn kind(&self) -> EventKind {
-        self.0.kind
-    }
-
-    /// When it starts.
-    async fn starts_at(&self) -> Option<DateTime<Utc>> {
-        self.0.starts_at
-    }
-
-    /// When it ends.
-    async fn ends_at(&self) -> Option<DateTime<Utc>> {
-        self.0.ends_at
-    }
-
-    /// Whether it is held online.
-    async fn online(&self) -> bool {
-        self.0.online
-    }
-
-    /// The last moment to register.
-    async fn registration_deadline(&self) -> Option<DateTime<Utc>> {
-        self.0.registration_deadline
-    }
-
-    /// The event's title in the requested language.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::ConsultationEvent, self.0.id, "title", lang).await
-    }
-
-    /// The event's title in every language it has.
-    async fn title_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
-        translations(ctx, TextOwner::ConsultationEvent, self.0.id, "title").await
-    }
-
-    /// Who the event is for, in their order.
-    async fn target_groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TargetGroup>> {
-        let rows = ctx
-            .data::<Loader>()?
-            .load_one(TargetGroupsOf(self.0.id))
-            .await
-            .extend()?;
-        Ok(rows.unwrap_or_default().into_iter().map(TargetGroup).collect())
-    }
-}
-
-/// A group of people an event is for.
-pub struct TargetGroup(pub event_target_group::Model);
-
-/// A group of people an event is for.
-#[Object]
-impl TargetGroup {
-    /// The group, in the requested language.
-    async fn label(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::EventTargetGroup, self.0.id, "label", lang).await
-    }
-
-    /// The group in every language it has.
-    async fn label_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
-        translations(ctx, TextOwner::EventTargetGroup, self.0.id, "label").await
-    }
-}
-
-/// A guiding question of a consultation.
-pub struct ConsultationQuestion(pub consultation_question::Model);
-
-/// A guiding question of a consultation.
-#[Object]
-impl ConsultationQuestion {
-    /// The question's place in the consultation, from 1.
-    async fn position(&self) -> i32 {
-        self.0.position
-    }
-
-    /// The question, in the requested language.
-    async fn text(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::ConsultationQuestion, self.0.id, "text", lang).await
-    }
-
-    /// The question in every language it has.
-    async fn text_translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocalizedText>> {
-        translations(ctx, TextOwner::ConsultationQuestion, self.0.id, "text").await
-    }
-}
-
-/// Input submitted to a consultation.
-pub struct Submission(pub submission::Model);
-
-/// Input submitted to a consultation.
-#[Object]
-impl Submission {
-    /// The organisation that submitted it, if any.
-    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
-        let Some(organisation) = self.0.organisation_id else {
-            return Ok(None);
-        };
-        let loader = ctx.data::<Loader>()?;
-        Ok(loader
-            .load_one(OrganisationKey(organisation))
-            .await
-            .extend()?
-            .map(Organisation))
-    }
-
-    /// When it was submitted.
-    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.submitted_at
-    }
-
-    /// Where the full text is published.
-    async fn url(&self) -> Option<&str> {
-        self.0.url.as_deref()
-    }
-
-    /// A summary, in the requested language.
-    async fn summary(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::Submission, self.0.id, "summary", lang).await
     }
 }
 

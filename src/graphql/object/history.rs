@@ -1,15 +1,16 @@
-//! The audit log in the API: `history` on editable records, `auditLog` for admins.
+//! The audit log in the API: its entries, and `auditLog` for admins (`history` on editable records is in
+//! [`super::shared::audited`]).
 
 use async_graphql::{Context, ID, InputObject, Json, Object, ResultExt};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::connection::paginate;
-use super::loader::{Loader, OrganisationKey};
 use super::organisation::Organisation;
 use crate::entity::audit_entry;
 use crate::entity::enums::AccessRole;
 use crate::error::Error;
+use crate::graphql::connection::paginate;
+use crate::graphql::loader::{Loader, OrganisationKey};
 use crate::service::id::{self, NodeType};
 use crate::service::page::PageRequest;
 use crate::service::permission::Viewer;
@@ -62,45 +63,6 @@ impl AuditEntry {
     async fn changes(&self) -> Json<serde_json::Value> {
         Json(serde_json::from_str(&self.0.changes).unwrap_or(serde_json::Value::Null))
     }
-}
-
-/// The `history` field of every editable type, flattened into it: the record's changes.
-pub struct Audited(pub uuid::Uuid);
-
-/// The `history` field of every editable type.
-#[Object]
-impl Audited {
-    /// The changes made to the record, oldest first.
-    async fn history(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Returns the first n entries (at most 100; 20 when neither first nor last is given).")]
-        first: Option<i32>,
-        #[graphql(desc = "Returns the entries after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Returns the last n entries (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Returns the entries before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<AuditEntryConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
-        history_of(ctx, self.0, request).await
-    }
-}
-
-/// The changes made to record `id`, oldest first.
-async fn history_of(
-    ctx: &Context<'_>,
-    id: uuid::Uuid,
-    request: PageRequest,
-) -> async_graphql::Result<AuditEntryConnection> {
-    let key = |window| super::loader::HistoryPage(id, window);
-    let list = super::loader::List::HistoryOf(id);
-    Ok(super::connection::nested(ctx, request, key, list, |e| e.id, AuditEntry)
-        .await?
-        .into())
 }
 
 crate::connection!(AuditEntryConnection, AuditEntryEdge, AuditEntry, "audit entries");

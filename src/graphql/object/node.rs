@@ -4,17 +4,20 @@ use async_graphql::{Context, ID, Interface, ResultExt};
 use uuid::Uuid;
 
 use super::action_plan::ActionPlan;
-use super::activity::{Activity, Participation};
+use super::activity::Activity;
 use super::consultation::Consultation;
+use super::focus_area::FocusArea;
+use super::goal::Goal;
 use super::initiative::Initiative;
-use super::loader::{
+use super::organisation::Organisation;
+use super::participation::Participation;
+use super::responsibility::Responsibility;
+use super::strategy::Strategy;
+use super::theme::Theme;
+use crate::graphql::loader::{
     ActionPlanKey, ActivityKey, ConsultationKey, FocusAreaKey, GoalKey, InitiativeKey, Loader, OrganisationKey,
     ParticipationKey, ResponsibilityKey, StrategyKey, ThemeKey,
 };
-use super::organisation::Organisation;
-use super::responsibility::Responsibility;
-use super::strategy::{FocusArea, Goal, Strategy};
-use super::theme::Theme;
 use crate::service::id::{self, NodeType};
 
 /// A record with a global ID.

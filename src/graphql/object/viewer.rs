@@ -1,12 +1,11 @@
-//! Who is asking, in the API: the `viewer` field, and the checks of `viewerCanUpdate`. The request's
-//! identity itself is [`Viewer`], from the services' permission rules.
+//! Who is asking, in the API: the `viewer` field. The request's identity itself is
+//! [`Viewer`](crate::service::permission::Viewer), from the services' permission rules.
 
 use async_graphql::{Context, Object, ResultExt};
-use uuid::Uuid;
 
-use super::loader::{Loader, OrganisationKey};
 use super::organisation::Organisation;
 use crate::entity::enums::AccessRole;
+use crate::graphql::loader::{Loader, OrganisationKey};
 use crate::service::permission::Viewer;
 
 /// Who is asking, so a frontend knows what to show.
@@ -37,25 +36,5 @@ impl ViewerInfo {
         };
         let loader = ctx.data::<Loader>()?;
         Ok(loader.load_one(OrganisationKey(id)).await.extend()?.map(Organisation))
-    }
-}
-
-/// Whether the request's viewer is an ADMIN, or an EDITOR acting for `organisation`.
-pub fn may_act_for(ctx: &async_graphql::Context<'_>, organisation: Option<Uuid>) -> bool {
-    ctx.data_opt::<Viewer>()
-        .is_some_and(|v| v.admin_or_editor_for(organisation))
-}
-
-/// `viewerCanUpdate` of the records only an ADMIN changes (organisations, themes, strategies, focus areas,
-/// goals, action plans), flattened into their types.
-pub struct AdminEditable;
-
-/// `viewerCanUpdate` of the records only an ADMIN changes.
-#[async_graphql::Object]
-impl AdminEditable {
-    /// Whether the viewer may change the record: ADMIN tokens only.
-    async fn viewer_can_update(&self, ctx: &async_graphql::Context<'_>) -> bool {
-        // No organisation: only an ADMIN acts for it.
-        may_act_for(ctx, None)
     }
 }

@@ -2,14 +2,14 @@
 
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 
-use super::bookkeeping::Bookkeeping;
-use super::loader::{ActionPlanOwnersOf, Loader, StrategyKey};
 use super::organisation::{Organisation, organisations_in_order};
-use super::scalars::{CountryCode, Date};
+use super::shared::bookkeeping::Bookkeeping;
+use super::shared::texts::TitleAndDescription;
 use super::strategy::Strategy;
-use super::text::TitleAndDescription;
 use crate::entity::action_plan;
 use crate::error::Error;
+use crate::graphql::loader::{ActionPlanOwnersOf, Loader, StrategyKey};
+use crate::graphql::scalars::{CountryCode, Date};
 use crate::service::id::{self, NodeType};
 use crate::service::text::TextOwner;
 
@@ -20,13 +20,13 @@ pub struct ActionPlan(pub action_plan::Model);
 #[Object]
 impl ActionPlan {
     #[graphql(flatten)]
-    async fn audited(&self) -> super::history::Audited {
-        super::history::Audited(self.0.id)
+    async fn audited(&self) -> super::shared::audited::Audited {
+        super::shared::audited::Audited(self.0.id)
     }
 
     #[graphql(flatten)]
-    async fn admin_editable(&self) -> super::viewer::AdminEditable {
-        super::viewer::AdminEditable
+    async fn admin_editable(&self) -> super::shared::editable::AdminEditable {
+        super::shared::editable::AdminEditable
     }
 
     /// The action plan's global ID.
@@ -96,10 +96,10 @@ impl ActionPlan {
             before,
         };
         let id = self.0.id;
-        let key = |window| super::loader::PlanInitiativePage(id, window);
-        let list = super::loader::List::InitiativesOfPlan(id);
+        let key = |window| crate::graphql::loader::PlanInitiativePage(id, window);
+        let list = crate::graphql::loader::List::InitiativesOfPlan(id);
         Ok(
-            super::connection::nested(ctx, request, key, list, |i| i.id, super::initiative::Initiative)
+            crate::graphql::connection::nested(ctx, request, key, list, |i| i.id, super::initiative::Initiative)
                 .await?
                 .into(),
         )
@@ -107,7 +107,7 @@ impl ActionPlan {
 
     /// The documents backing the plan, newest first.
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Source>> {
-        super::source::sources_of(ctx, super::loader::Target::ActionPlan(self.0.id)).await
+        super::source::sources_of(ctx, crate::graphql::loader::Target::ActionPlan(self.0.id)).await
     }
 
     #[graphql(flatten)]

@@ -2,10 +2,10 @@
 
 use async_graphql::{Context, ID, Object};
 
-use super::bookkeeping::Bookkeeping;
-use super::scalars::LanguageTag;
-use super::text::{LocalizedText, localized, translations};
+use super::shared::bookkeeping::Bookkeeping;
+use super::shared::texts::{LocalizedText, localized, translations};
 use crate::entity::theme;
+use crate::graphql::scalars::LanguageTag;
 use crate::service::id::{self, NodeType};
 use crate::service::text::TextOwner;
 
@@ -18,13 +18,13 @@ pub struct Theme(pub theme::Model);
 #[Object]
 impl Theme {
     #[graphql(flatten)]
-    async fn admin_editable(&self) -> super::viewer::AdminEditable {
-        super::viewer::AdminEditable
+    async fn admin_editable(&self) -> super::shared::editable::AdminEditable {
+        super::shared::editable::AdminEditable
     }
 
     #[graphql(flatten)]
-    async fn audited(&self) -> super::history::Audited {
-        super::history::Audited(self.0.id)
+    async fn audited(&self) -> super::shared::audited::Audited {
+        super::shared::audited::Audited(self.0.id)
     }
 
     /// The theme's global ID.

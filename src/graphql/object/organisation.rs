@@ -2,15 +2,15 @@
 
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 
-use super::activity::{Participation, ParticipationConnection};
-use super::bookkeeping::Bookkeeping;
 use super::initiative::Responsibility;
-use super::loader::{IdentifiersOf, Loader, OrganisationKey, ResponsibilitiesOfOrganisation};
-use super::scalars::{CountryCode, Date};
-use super::text::NameAndDescription;
+use super::participation::{Participation, ParticipationConnection};
+use super::shared::bookkeeping::Bookkeeping;
+use super::shared::texts::NameAndDescription;
 use crate::entity::enums::{DecisionState, IdentifierScheme, OrganisationKind, Role};
 use crate::entity::{organisation, organisation_identifier};
 use crate::error::Error;
+use crate::graphql::loader::{IdentifiersOf, Loader, OrganisationKey, ResponsibilitiesOfOrganisation};
+use crate::graphql::scalars::{CountryCode, Date};
 use crate::service::id::{self, NodeType};
 use crate::service::organisation::OrganisationFilter as Filter;
 use crate::service::page::PageRequest;
@@ -72,10 +72,10 @@ impl Organisation {
             before,
         };
         let id = self.0.id;
-        let key = |window| super::loader::ChildPage(id, window);
-        let list = super::loader::List::ChildrenOf(id);
+        let key = |window| crate::graphql::loader::ChildPage(id, window);
+        let list = crate::graphql::loader::List::ChildrenOf(id);
         Ok(
-            super::connection::nested(ctx, request, key, list, |o| o.id, Organisation)
+            crate::graphql::connection::nested(ctx, request, key, list, |o| o.id, Organisation)
                 .await?
                 .into(),
         )
@@ -122,10 +122,10 @@ impl Organisation {
             before,
         };
         let id = self.0.id;
-        let key = |window| super::loader::OrganisationParticipationPage(id, window);
-        let list = super::loader::List::ParticipationsOf(id);
+        let key = |window| crate::graphql::loader::OrganisationParticipationPage(id, window);
+        let list = crate::graphql::loader::List::ParticipationsOf(id);
         Ok(
-            super::connection::nested(ctx, request, key, list, |p| p.id, Participation)
+            crate::graphql::connection::nested(ctx, request, key, list, |p| p.id, Participation)
                 .await?
                 .into(),
         )
@@ -144,18 +144,18 @@ impl Organisation {
     }
 
     #[graphql(flatten)]
-    async fn admin_editable(&self) -> super::viewer::AdminEditable {
-        super::viewer::AdminEditable
+    async fn admin_editable(&self) -> super::shared::editable::AdminEditable {
+        super::shared::editable::AdminEditable
     }
 
     #[graphql(flatten)]
-    async fn audited(&self) -> super::history::Audited {
-        super::history::Audited(self.0.id)
+    async fn audited(&self) -> super::shared::audited::Audited {
+        super::shared::audited::Audited(self.0.id)
     }
 
     /// The documents backing the organisation, newest first.
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::source::Source>> {
-        super::source::sources_of(ctx, super::loader::Target::Organisation(self.0.id)).await
+        super::source::sources_of(ctx, crate::graphql::loader::Target::Organisation(self.0.id)).await
     }
 
     #[graphql(flatten)]

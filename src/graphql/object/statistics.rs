@@ -4,12 +4,12 @@ use async_graphql::{Context, Object, ResultExt, SimpleObject};
 use uuid::Uuid;
 
 use super::coverage::StatusCount;
-use super::loader::{FocusAreaKey, Loader, OrganisationKey, ThemeKey};
+use super::focus_area::FocusArea;
 use super::organisation::Organisation;
-use super::scalars::CountryCode;
-use super::strategy::FocusArea;
 use super::theme::Theme;
 use crate::entity::enums::{OrganisationKind, SchoolLevel};
+use crate::graphql::loader::{FocusAreaKey, Loader, OrganisationKey, ThemeKey};
+use crate::graphql::scalars::CountryCode;
 use crate::service::statistics;
 
 fn count(n: i64) -> i32 {
@@ -170,7 +170,8 @@ impl InitiativeStatistics {
 async fn load<K, V>(ctx: &Context<'_>, rows: &[(Uuid, i64)], key: fn(Uuid) -> K) -> async_graphql::Result<Vec<(V, i64)>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
-    super::loader::RegistryLoader: async_graphql::dataloader::Loader<K, Value = V, Error = crate::error::Error>,
+    crate::graphql::loader::RegistryLoader:
+        async_graphql::dataloader::Loader<K, Value = V, Error = crate::error::Error>,
     V: Send + Sync + Clone + 'static,
 {
     let found = ctx

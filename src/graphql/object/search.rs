@@ -5,13 +5,13 @@ use async_graphql::{Context, ResultExt, Union};
 use sea_orm::DatabaseConnection;
 
 use super::activity::Activity;
-use super::connection::{Paged, TotalCount};
 use super::consultation::Consultation;
+use super::goal::Goal;
 use super::initiative::Initiative;
-use super::loader::{ActivityKey, ConsultationKey, GoalKey, InitiativeKey, Loader, OrganisationKey};
 use super::organisation::Organisation;
-use super::strategy::Goal;
 use crate::error::Error;
+use crate::graphql::connection::{Paged, TotalCount};
+use crate::graphql::loader::{ActivityKey, ConsultationKey, GoalKey, InitiativeKey, Loader, OrganisationKey};
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::service::search::{self, HitKind};
 

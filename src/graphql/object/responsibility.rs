@@ -1,17 +1,14 @@
-//! What surrounds an initiative's work: the roles organisations hold on initiatives and activities, and
-//! the dated follow-ups of an initiative.
+//! The roles organisations hold on initiatives and activities, or were proposed for, in the API.
 
 use async_graphql::{Context, Object, ResultExt};
 
 use super::activity::Activity;
 use super::initiative::Initiative;
-use super::loader::{ActivityKey, InitiativeKey, Loader, OrganisationKey};
 use super::organisation::Organisation;
-use super::scalars::{Date, LanguageTag};
-use super::text::localized;
-use crate::entity::enums::{DecisionState, Role, Status};
-use crate::entity::{responsibility, status_update};
-use crate::service::text::TextOwner;
+use crate::entity::enums::{DecisionState, Role};
+use crate::entity::responsibility;
+use crate::graphql::loader::{ActivityKey, InitiativeKey, Loader, OrganisationKey};
+use crate::graphql::scalars::Date;
 
 /// A role an organisation holds on an initiative or an activity, or was proposed for, with its decision.
 pub struct Responsibility(pub responsibility::Model);
@@ -21,12 +18,12 @@ pub struct Responsibility(pub responsibility::Model);
 impl Responsibility {
     /// Whether the viewer may decide on the role: an ADMIN, or the organisation's EDITOR.
     async fn viewer_can_update(&self, ctx: &Context<'_>) -> bool {
-        super::viewer::may_act_for(ctx, Some(self.0.organisation_id))
+        super::shared::editable::may_act_for(ctx, Some(self.0.organisation_id))
     }
 
     #[graphql(flatten)]
-    async fn audited(&self) -> super::history::Audited {
-        super::history::Audited(self.0.id)
+    async fn audited(&self) -> super::shared::audited::Audited {
+        super::shared::audited::Audited(self.0.id)
     }
 
     /// The responsibility's global ID.
@@ -87,53 +84,5 @@ impl Responsibility {
     /// The day the organisation accepted or declined, when known.
     async fn decided_on(&self) -> Option<Date> {
         self.0.decided_on.map(Date)
-    }
-}
-
-/// A dated follow-up of an initiative: status, decision, actor and comment (skolDigiplan's follow-up
-/// fields).
-pub struct StatusUpdate(pub status_update::Model);
-
-/// A dated follow-up of an initiative: status, decision, actor and comment (skolDigiplan's follow-up
-/// fields).
-#[Object]
-impl StatusUpdate {
-    /// The day of the follow-up, when known.
-    async fn reported_on(&self) -> Option<Date> {
-        self.0.reported_on.map(Date)
-    }
-
-    /// The status the follow-up recorded.
-    async fn status(&self) -> Option<Status> {
-        self.0.status
-    }
-
-    /// The organisation acting on the initiative.
-    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
-        let Some(actor) = self.0.actor_id else { return Ok(None) };
-        Ok(ctx
-            .data::<Loader>()?
-            .load_one(OrganisationKey(actor))
-            .await
-            .extend()?
-            .map(Organisation))
-    }
-
-    /// The decision taken, in the requested language.
-    async fn decision(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::StatusUpdate, self.0.id, "decision", lang).await
-    }
-
-    /// A comment, in the requested language.
-    async fn comment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The language wanted, as a BCP 47 tag; overrides Accept-Language.")] lang: Option<LanguageTag>,
-    ) -> async_graphql::Result<Option<String>> {
-        localized(ctx, TextOwner::StatusUpdate, self.0.id, "comment", lang).await
     }
 }

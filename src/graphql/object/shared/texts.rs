@@ -3,8 +3,8 @@
 use async_graphql::{Context, Object, ResultExt, SimpleObject};
 use uuid::Uuid;
 
-use super::loader::{FieldTexts, Loader, TextKey};
-use super::scalars::LanguageTag;
+use crate::graphql::loader::{FieldTexts, Loader, TextKey};
+use crate::graphql::scalars::LanguageTag;
 use crate::service::language::{LanguagePreferences, pick};
 use crate::service::text::{Localized, TextOwner};
 

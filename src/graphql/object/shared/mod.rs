@@ -1,0 +1,8 @@
+//! What many object types flatten in or resolve alike: the audit trail of a record (`history`), its
+//! bookkeeping (`createdAt`, `updatedAt`, `version`), its multilingual texts, and `viewerCanUpdate` of
+//! the records only an ADMIN changes.
+
+pub mod audited;
+pub mod bookkeeping;
+pub mod editable;
+pub mod texts;
