@@ -72,9 +72,9 @@ pub fn default_concurrent_requests() -> usize {
 }
 
 /// The default of [`Config::max_concurrent_large_requests`]: two per core. A large answer (the standard
-/// page of 50 initiatives costs about 4,000) holds megabytes while it is made, so its places bound the
+/// page of 50 initiatives costs about 4,550) holds megabytes while it is made, so its places bound the
 /// memory under load; small requests (statistics, search, a page of 50 activities, an update, all
-/// below 300) pass by them, so they do not wait behind the large ones.
+/// below 500) pass by them, so they do not wait behind the large ones.
 pub fn default_concurrent_large_requests() -> usize {
     2 * std::thread::available_parallelism().map_or(1, usize::from)
 }

@@ -67,6 +67,12 @@ fn bad_database_urls_are_one_line_errors() {
 fn bad_flags_and_seed_files_are_refused() {
     let (code, _, stderr) = kartla(&["serve", "--listen", "not-an-address"]);
     assert_eq!(code, 2, "{stderr}");
+    let (code, _, stderr) = kartla(&["serve", "--large-request-cost", "0"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--large-request-cost"), "{stderr}");
+    let (code, _, stderr) = kartla(&["serve", "--max-concurrent-large-requests", "many"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--max-concurrent-large-requests"), "{stderr}");
     let (code, _, stderr) = kartla(&["serve", "--trusted-documents", "/no/such/manifest.json"]);
     assert_eq!(code, 1, "{stderr}");
     assert!(
