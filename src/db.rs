@@ -198,7 +198,10 @@ impl StartupLock {
 
 /// Refreshes the query planner's statistics of `tables` after a bulk load (the synthetic data, an
 /// import): without them PostgreSQL plans for the tables as they were, and read a page of 50 activities in
-/// 45 ms instead of 4 after the synthetic load. SQLite analyses the whole file.
+/// 45 ms instead of 4 after the synthetic load. On PostgreSQL the tables are vacuumed too, which marks
+/// their pages all-visible: counts by an indexed column (the participants of 500 activities) are then read
+/// from the index alone, 1.2 ms instead of 113 ms with a fetch from the table for every row. SQLite
+/// analyses the whole file. Not in a transaction: PostgreSQL vacuums only outside one.
 pub async fn analyze(db: &DatabaseConnection, tables: &[&str]) -> Result<(), sea_orm::DbErr> {
     match db.get_database_backend() {
         // MariaDB answers ANALYZE TABLE with a result set.
@@ -209,7 +212,7 @@ pub async fn analyze(db: &DatabaseConnection, tables: &[&str]) -> Result<(), sea
                 .map(drop)
         }
         DbBackend::Postgres => db
-            .execute_unprepared(&format!("ANALYZE {}", tables.join(", ")))
+            .execute_unprepared(&format!("VACUUM (ANALYZE) {}", tables.join(", ")))
             .await
             .map(drop),
         _ => db.execute_unprepared("ANALYZE").await.map(drop),

@@ -8,6 +8,7 @@ mod answers;
 mod change_feed;
 mod cli;
 mod consultations;
+mod counts;
 mod coverage;
 mod database;
 mod edges;
