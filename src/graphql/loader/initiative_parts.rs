@@ -220,7 +220,9 @@ async fn responsibilities(
         }
         held.push(responsibility);
     }
-    registry.primed.put(organisations);
+    if !organisations.is_empty() {
+        registry.primed.put(organisations);
+    }
     Ok(held)
 }
 
