@@ -182,7 +182,7 @@ async fn execute(
             return refused(answer, refusal);
         }
     };
-    let (loader, turns) = Loader::new(state.db.clone());
+    let (loader, turns) = Loader::new(state.db.clone(), prepared.kind == OperationType::Query);
     let empty_records = EmptyRecords::default();
     let mut request = request.data(loader).data(viewer).data(empty_records.clone());
     if let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {

@@ -277,7 +277,7 @@ impl Executor for Operations {
             },
             _ => None,
         };
-        let (loader, turns) = Loader::new(self.db.clone());
+        let (loader, turns) = Loader::new(self.db.clone(), false);
         let empty_records = EmptyRecords::default();
         let request = request.data(loader).data(empty_records.clone());
         let responses = match session_data {

@@ -54,14 +54,20 @@ pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Loader {
-    /// A loader for one request, and the [`Turns`] that must drive the request.
-    pub fn new(db: sea_orm::DatabaseConnection) -> (Self, Turns) {
+    /// A loader for one request, and the [`Turns`] that must drive the request. A request that only
+    /// reads (`reads_only`: a query) may be answered from what an earlier batch of it read beside its own
+    /// keys ([`Primed`]); a mutation or a subscription may not, since a record can change between two of
+    /// its reads.
+    pub fn new(db: sea_orm::DatabaseConnection, reads_only: bool) -> (Self, Turns) {
         let waves = Arc::new(Waves::default());
         let turns = Turns(waves.clone());
         let loader = Loader {
             registry: Arc::new(RegistryLoader {
                 db,
-                primed: Primed::default(),
+                primed: Primed {
+                    enabled: reads_only,
+                    ..Primed::default()
+                },
             }),
             waves,
             batchers: Mutex::new(HashMap::new()),
@@ -202,9 +208,12 @@ impl Loader {
 
 /// Values that a batch query read beside its own, for keys of another type (the organisations of the
 /// responsibilities it read, joined in the same statement): a later request for such a key is answered
-/// from here, with no statement. Only what the request's own batches read is kept, for the request.
+/// from here, with no statement. Only what the request's own batches read is kept, for the request, and
+/// only in a request that reads and nothing else.
 #[derive(Default)]
 pub(super) struct Primed {
+    /// Whether values are kept at all.
+    enabled: bool,
     /// Whether anything was primed: most requests prime nothing and pay one atomic load per key.
     any: std::sync::atomic::AtomicBool,
     /// For each key type, a `HashMap<K, V>` of its primed values.
@@ -218,6 +227,9 @@ impl Primed {
         K: Send + Sync + Hash + Eq + 'static,
         V: Send + Sync + 'static,
     {
+        if !self.enabled {
+            return;
+        }
         let mut values = lock(&self.values);
         let map = values
             .entry(TypeId::of::<K>())
