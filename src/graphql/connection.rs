@@ -227,9 +227,11 @@ where
         column,
         descending: direction == OrderDirection::Desc,
     };
-    let page = sorted_page::fetch(db, select, id_column, sort, &request)
+    let count = ctx.look_ahead().field("totalCount").exists();
+    let page = sorted_page::fetch(db, select, id_column, sort, &request, count)
         .await
         .extend()?;
+    let total = page.total.map_or(total, TotalCount::Known);
     let key = |model: &E::Model| {
         let (created, updated) = (timestamps.of)(model);
         let at = if field == RecordOrderField::CreatedAt {

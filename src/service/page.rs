@@ -135,8 +135,22 @@ pub async fn fetch<E: EntityTrait>(
     }
     let order = if window.backward { Order::Desc } else { Order::Asc };
     let select = select.order_by(id_column, order).limit(window.limit + 1);
+    let (items, total) = rows_and_count(db, select, whole).await?;
+    let mut page = window.cut(items);
+    page.total = total;
+    Ok(page)
+}
+
+/// The rows of `select` (a page's statement, its order and limit set) and, when `whole` (the list before
+/// any cursor) is given, the size of that list, counted in the same statement by a scalar subquery that
+/// the database evaluates once. With no row there is nothing to carry the count, and it is unknown.
+pub async fn rows_and_count<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    whole: Option<SelectStatement>,
+) -> Result<(Vec<E::Model>, Option<u64>), Error> {
     let Some(whole) = whole else {
-        return Ok(window.cut(select.all(db).await?));
+        return Ok((select.all(db).await?, None));
     };
     let counted = Query::select()
         .expr(Expr::cust("COUNT(*)"))
@@ -151,9 +165,7 @@ pub async fn fetch<E: EntityTrait>(
         let n: i64 = row.try_get("", TOTAL)?;
         total = Some(u64::try_from(n).unwrap_or(0));
     }
-    let mut page = window.cut(items);
-    page.total = total;
-    Ok(page)
+    Ok((items, total))
 }
 
 impl Window {

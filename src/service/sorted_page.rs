@@ -70,13 +70,15 @@ fn beyond<C: ColumnTrait>(column: C, id: C, key: Key, ascending: bool) -> Condit
         .add(Condition::all().add(column.eq(key.at)).add(later_id))
 }
 
-/// Fetches one page of `select` sorted by `sort`, then by `id_column`.
+/// Fetches one page of `select` sorted by `sort`, then by `id_column`; with `count`, the same statement
+/// counts the whole list (see [`crate::service::page::rows_and_count`]).
 pub async fn fetch<E: EntityTrait>(
     db: &impl ConnectionTrait,
     select: Select<E>,
     id_column: E::Column,
     sort: Sort<E::Column>,
     request: &PageRequest,
+    count: bool,
 ) -> Result<Page<E::Model>, Error> {
     let sizes = PageRequest {
         first: request.first,
@@ -88,6 +90,7 @@ pub async fn fetch<E: EntityTrait>(
     let after = request.after.as_deref().map(Key::from_cursor).transpose()?;
     let before = request.before.as_deref().map(Key::from_cursor).transpose()?;
     let ascending = !sort.descending;
+    let whole = count.then(|| sea_orm::QueryTrait::into_query(select.clone()));
     let mut select = select;
     if let Some(key) = after {
         select = select.filter(beyond(sort.column, id_column, key, ascending));
@@ -97,12 +100,11 @@ pub async fn fetch<E: EntityTrait>(
     }
     let fetch_ascending = ascending != sizes.backward();
     let order = if fetch_ascending { Order::Asc } else { Order::Desc };
-    let mut items = select
+    let select = select
         .order_by(sort.column, order.clone())
         .order_by(id_column, order)
-        .limit(sizes.limit() + 1)
-        .all(db)
-        .await?;
+        .limit(sizes.limit() + 1);
+    let (mut items, total) = crate::service::page::rows_and_count(db, select, whole).await?;
     let more = items.len() as u64 > sizes.limit();
     items.truncate(sizes.limit() as usize);
     if sizes.backward() {
@@ -117,6 +119,6 @@ pub async fn fetch<E: EntityTrait>(
         items,
         has_next,
         has_previous,
-        total: None,
+        total,
     })
 }

@@ -1,6 +1,6 @@
 //! `totalCount` is the size of the whole list on every page: the first page (counted by the statement that
 //! reads it), a page after a cursor, a page past the end with no rows, and a page from the end, for a root
-//! list and for a list inside a record.
+//! list in ID order and sorted by a timestamp, and for a list inside a record.
 
 use kartla::config::InitialSeed;
 use serde_json::Value;
@@ -43,6 +43,26 @@ async fn total_counts_are_the_whole_lists_on_every_page(test_db: TestDb) {
     let past = format!("first: 5, after: \"{}\",", last.expect("a cursor"));
     let (total, nodes, _) = page(&app, &root(&past), "/organisations").await;
     assert_eq!((total, nodes), (290, 0), "past the end: no row carries the count");
+
+    // The same list sorted by a timestamp pages by another key, and counts alike.
+    let sorted = |window: &str| {
+        format!(
+            "{{ organisations({window} orderBy: {{field: CREATED_AT, direction: DESC}}, {filter}) {{ totalCount
+                 nodes {{ id }} pageInfo {{ endCursor }} }} }}"
+        )
+    };
+    let (total, nodes, cursor) = page(&app, &sorted("first: 5,"), "/organisations").await;
+    assert_eq!((total, nodes), (290, 5), "the first sorted page");
+    let after = format!("first: 5, after: \"{}\",", cursor.expect("a cursor"));
+    assert_eq!(
+        page(&app, &sorted(&after), "/organisations").await.0,
+        290,
+        "a sorted page after a cursor"
+    );
+    let (_, _, last) = page(&app, &sorted("last: 1,"), "/organisations").await;
+    let past = format!("first: 5, after: \"{}\",", last.expect("a cursor"));
+    let (total, nodes, _) = page(&app, &sorted(&past), "/organisations").await;
+    assert_eq!((total, nodes), (290, 0), "a sorted page past the end");
 
     // Vestland's 43 municipalities, as a list inside the county.
     let vestland = app

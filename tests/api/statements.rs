@@ -56,6 +56,11 @@ async fn what_is_not_asked_for_is_not_read() {
     );
     assert_eq!(nodes_only.len(), count_and_nodes.len(), "nodes alone");
     assert_eq!(count_only.len(), count_and_nodes.len(), "a count alone");
+    // A root page counts its list in its own statement, in ID order or sorted.
+    for order in ["", "orderBy: {field: UPDATED_AT, direction: DESC}"] {
+        let page = format!("{{ organisations(first: 5, {order}) {{ totalCount nodes {{ id }} }} }}");
+        assert_eq!(statements(&test_db, &page).await, 1, "{page}");
+    }
 
     // Statistics count only the facets asked for: one grouped count each (the total comes with the
     // statuses), and one load of the records that three of them name (themes, focus areas, counties). So
