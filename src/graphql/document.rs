@@ -53,7 +53,7 @@ pub fn prepare(request: &mut Request, limits: &Limits) -> Result<Prepared, Serve
         operation_name,
         kind: operation.ty,
         cost: work.cost,
-        field_order: FieldOrder::of(&document, request.operation_name.as_deref()),
+        field_order: FieldOrder::of(&document, operation),
         variable_arguments,
     };
     request.set_parsed_query(document);

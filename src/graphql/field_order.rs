@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, Selection, SelectionSet};
 use async_graphql::{Name, ServerError, Value};
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -19,17 +19,9 @@ pub struct FieldOrder {
 }
 
 impl FieldOrder {
-    /// The order of the answer to the operation `operation_name` of `document`.
-    pub fn of(document: &ExecutableDocument, operation_name: Option<&str>) -> FieldOrder {
-        let operation = document
-            .operations
-            .iter()
-            .find(|(name, _)| operation_name.is_none() || name.map(|n| n.as_str()) == operation_name)
-            .map(|(_, operation)| operation);
-        match operation {
-            Some(operation) => plan(document, &[&operation.node.selection_set.node]),
-            None => FieldOrder::default(),
-        }
+    /// The order of the answer to `operation`, the operation of `document` that runs.
+    pub fn of(document: &ExecutableDocument, operation: &OperationDefinition) -> FieldOrder {
+        plan(document, &[&operation.selection_set.node])
     }
 
     fn has(&self, key: &Name) -> bool {

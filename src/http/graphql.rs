@@ -151,17 +151,19 @@ async fn execute(
     if prepared.kind != OperationType::Query && method == Method::Get || prepared.kind == OperationType::Subscription {
         return wrong_method(answer, method, prepared.kind);
     }
-    // A place among the requests executing at once and, for a large request, among the large ones,
-    // waited for within the request's timeout; held until the answer is written.
+    // For a large request a place among the large ones, then for every request a place among those
+    // executing at once (in that order, so a large request waiting for its place holds no other), waited
+    // for within the request's timeout; held until the answer is written.
     let waited = std::time::Instant::now();
     let large = prepared.cost >= state.large_request_cost;
     let places = tokio::time::timeout(state.request_timeout, async {
-        let place = state.executions.clone().acquire_owned().await?;
-        let large_place = match large {
-            true => Some(state.large_executions.clone().acquire_owned().await?),
-            false => None,
+        let large_place = if large {
+            Some(state.large_executions.clone().acquire_owned().await?)
+        } else {
+            None
         };
-        Ok::<_, tokio::sync::AcquireError>((place, large_place))
+        let place = state.executions.clone().acquire_owned().await?;
+        Ok::<_, tokio::sync::AcquireError>((large_place, place))
     })
     .await;
     let Ok(Ok(_places)) = places else {

@@ -65,7 +65,8 @@ key!(
 const OWNER: &str = "kartla_owner";
 
 /// For each of `owners`, the records of `E` its rows in a link table point at, in one statement: the link
-/// table joined to its target, sorted by `sort` and ID. Owners with no links get an empty list.
+/// table joined to its target, sorted by `code` (compared as bytes here, not by the database's collation,
+/// so every database gives the same order) and then by ID. Owners with no links get an empty list.
 async fn linked<E: EntityTrait>(
     db: &sea_orm::DatabaseConnection,
     (link, owner, target): (
@@ -73,7 +74,8 @@ async fn linked<E: EntityTrait>(
         impl Iden + Copy + 'static,
         impl Iden + Copy + 'static,
     ),
-    (id, sort): (E::Column, E::Column),
+    id: E::Column,
+    code: impl Fn(&E::Model) -> &str,
     owners: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<E::Model>>, Error> {
     let mut query = E::find().into_query();
@@ -81,7 +83,6 @@ async fn linked<E: EntityTrait>(
         .inner_join(link, Expr::col((link, target)).equals((E::default(), id)))
         .expr_as(Expr::col((link, owner)), Alias::new(OWNER))
         .and_where(Expr::col((link, owner)).is_in(owners.iter().copied()))
-        .order_by((E::default(), sort), Order::Asc)
         .order_by((E::default(), id), Order::Asc);
     let mut found: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
     for row in db.query_all(&query).await? {
@@ -90,6 +91,10 @@ async fn linked<E: EntityTrait>(
             .entry(owner)
             .or_default()
             .push(E::Model::from_query_result(&row, "")?);
+    }
+    for list in found.values_mut() {
+        // Stable: records with the same code stay in ID order.
+        list.sort_by(|a, b| code(a).cmp(code(b)));
     }
     Ok(found)
 }
@@ -105,7 +110,7 @@ impl Loader<GoalsOfInitiative> for RegistryLoader {
             initiative_goal::Column::InitiativeId,
             initiative_goal::Column::GoalId,
         );
-        let found = linked::<goal::Entity>(&self.db, link, (goal::Column::Id, goal::Column::Code), &owners).await?;
+        let found = linked::<goal::Entity>(&self.db, link, goal::Column::Id, |g| &g.code, &owners).await?;
         Ok(every_key(keys, |k| k.0, found))
     }
 }
@@ -121,7 +126,7 @@ impl Loader<ThemesOfInitiative> for RegistryLoader {
             initiative_theme::Column::InitiativeId,
             initiative_theme::Column::ThemeId,
         );
-        let found = linked::<theme::Entity>(&self.db, link, (theme::Column::Id, theme::Column::Code), &owners).await?;
+        let found = linked::<theme::Entity>(&self.db, link, theme::Column::Id, |t| &t.code, &owners).await?;
         Ok(every_key(keys, |k| k.0, found))
     }
 }
