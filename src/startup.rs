@@ -183,8 +183,21 @@ pub async fn prepare_database(config: &Config) -> Result<DatabaseConnection, Sta
     prepared.map(|()| db)
 }
 
+/// Applies pending migrations, then builds the search index when it was built by other rules than this
+/// build's (or never: a database migrated from before the index).
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    Migrator::up(db, None).await?;
+    if crate::service::search_index::bring_up_to_date(db).await? {
+        tracing::info!(
+            version = crate::service::search_index::VERSION,
+            "built the search index"
+        );
+    }
+    Ok(())
+}
+
 async fn migrate_and_seed(db: &DatabaseConnection, config: &Config) -> Result<(), StartupError> {
-    Migrator::up(db, None).await.map_err(StartupError::Migrate)?;
+    migrate(db).await.map_err(StartupError::Migrate)?;
     let empty = organisation::Entity::find()
         .one(db)
         .await

@@ -18,6 +18,8 @@ mod m20261123_000009_create_api_token;
 mod m20261123_000010_create_audit_entry;
 mod m20261123_000011_add_archived_at;
 mod m20261123_000012_create_change_feed;
+mod m20261201_000013_create_region_counts;
+mod m20261201_000014_create_search_term;
 pub mod table;
 
 /// The ordered list of Kartla's migrations.
@@ -39,6 +41,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_create_audit_entry::Migration),
             Box::new(m20261123_000011_add_archived_at::Migration),
             Box::new(m20261123_000012_create_change_feed::Migration),
+            Box::new(m20261201_000013_create_region_counts::Migration),
+            Box::new(m20261201_000014_create_search_term::Migration),
         ]
     }
 }

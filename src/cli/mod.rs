@@ -327,17 +327,17 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Seed { database, data } => seed(&connect(&database).await?, data).await,
         Command::Token { database, action } => {
             let db = connect(&database).await?;
-            Migrator::up(&db, None).await?;
+            crate::startup::migrate(&db).await?;
             token::run(&db, action).await
         }
         Command::Export { database, args } => {
             let db = connect(&database).await?;
-            Migrator::up(&db, None).await?;
+            crate::startup::migrate(&db).await?;
             registry::export(&db, args).await
         }
         Command::Import { database, file } => {
             let db = connect(&database).await?;
-            Migrator::up(&db, None).await?;
+            crate::startup::migrate(&db).await?;
             registry::import(&db, &file).await
         }
         Command::Schema => {
@@ -401,7 +401,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 async fn migrate(db: &DatabaseConnection, action: MigrateAction) -> anyhow::Result<()> {
     match action {
-        MigrateAction::Up => Migrator::up(db, None).await?,
+        MigrateAction::Up => crate::startup::migrate(db).await?,
         MigrateAction::Down { steps } => Migrator::down(db, Some(steps)).await?,
         MigrateAction::Fresh => Migrator::fresh(db).await?,
         MigrateAction::Status => {
@@ -440,7 +440,7 @@ async fn synthetic(db: &DatabaseConnection, scale: f64, seed: u64) -> anyhow::Re
 }
 
 async fn seed(db: &DatabaseConnection, data: SeedData) -> anyhow::Result<()> {
-    Migrator::up(db, None).await?;
+    crate::startup::migrate(db).await?;
     let report = match data {
         SeedData::Reference { data_dir } => {
             let files = match data_dir {

@@ -10,7 +10,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, Set,
+    QueryFilter, QuerySelect, Set,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -23,6 +23,7 @@ use crate::service::edit::{self, Changes, Outcome, Problem, check_exist, check_p
 use crate::service::id::NodeType;
 use crate::service::initiative_status::allowed;
 use crate::service::permission::{self, Actor};
+use crate::service::region_count;
 use crate::service::responsibility_proposal::{self, Target};
 use crate::service::text::{Localized, TextOwner};
 use crate::service::versioned;
@@ -356,24 +357,34 @@ pub async fn set_participation(
         ));
     }
     let txn = crate::db::begin_write(db).await?;
-    if activity::Entity::find_by_id(change.activity).one(&txn).await?.is_none() {
+    let Some(target) = activity::Entity::find_by_id(change.activity).one(&txn).await? else {
         return Ok(Err(vec![Problem::new(
             &["activityId"],
             "NOT_FOUND",
             "no activity has this ID",
         )]));
-    }
-    if organisation::Entity::find_by_id(organisation)
+    };
+    // The organisation's row locked for share: the county it is counted in cannot change until
+    // this write's counts are in (SQLite has one writer at a time and needs no lock).
+    let Some(taking_part) = organisation::Entity::find_by_id(organisation)
+        .lock_shared()
         .one(&txn)
         .await?
-        .is_none()
-    {
+    else {
         return Ok(Err(vec![Problem::new(
             &["organisationId"],
             "NOT_FOUND",
             "no organisation has this ID",
         )]));
-    }
+    };
+    let counted = region_count::ParticipationWrite {
+        activity: target.id,
+        initiative: target.initiative_id,
+        organisation,
+        county: region_count::county_of(taking_part.kind, taking_part.parent_id),
+        before: false,
+        after: region_count::takes_part(change.status),
+    };
     let mut problems = Vec::new();
     check_period(&mut problems, "endedOn", change.started_on, change.ended_on);
     if !problems.is_empty() {
@@ -404,6 +415,7 @@ pub async fn set_participation(
         }
         .insert(&txn)
         .await?;
+        region_count::participation_written(&txn, counted).await?;
         changes
             .field("activity", Value::Null, change.activity.to_string())
             .field("organisation", Value::Null, organisation.to_string())
@@ -441,6 +453,11 @@ pub async fn set_participation(
             *column = Set(given);
         }
     }
+    let counted = region_count::ParticipationWrite {
+        before: region_count::takes_part(before.status),
+        ..counted
+    };
+    region_count::participation_written(&txn, counted).await?;
     let write = versioned::Write {
         actor,
         operation: "SET_PARTICIPATION",

@@ -9,7 +9,8 @@
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, Set,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -21,6 +22,7 @@ use crate::service::change_feed::{self, Change, Operation};
 use crate::service::edit::{self, Changes, Outcome, Problem, check_period, check_url};
 use crate::service::id::NodeType;
 use crate::service::permission::Actor;
+use crate::service::region_count;
 use crate::service::text::{Localized, TextOwner};
 use crate::service::versioned;
 
@@ -249,7 +251,9 @@ pub async fn update(
 ) -> Outcome<organisation::Model> {
     edit::require_admin(actor, "change organisations")?;
     let txn = crate::db::begin_write(db).await?;
-    let Some(before) = organisation::Entity::find_by_id(id).one(&txn).await? else {
+    // Locked first: a participation written meanwhile would count the organisation in a county it is
+    // leaving (SQLite has one writer at a time and needs no lock).
+    let Some(before) = organisation::Entity::find_by_id(id).lock_exclusive().one(&txn).await? else {
         return Ok(Err(vec![Problem::new(
             &["organisationId"],
             "NOT_FOUND",
@@ -283,6 +287,16 @@ pub async fn update(
         changes.field("website", before.website.clone(), website.clone());
         model.website = Set(website.clone());
     }
+    region_count::organisation_moved(
+        &txn,
+        id,
+        region_count::county_of(before.kind, before.parent_id),
+        region_count::county_of(
+            fields.kind.unwrap_or(before.kind),
+            fields.parent.unwrap_or(before.parent_id),
+        ),
+    )
+    .await?;
     let texts = [
         ("name", fields.name.as_ref()),
         ("description", fields.description.as_ref()),

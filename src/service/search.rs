@@ -1,20 +1,19 @@
 //! Search across initiatives, activities, organisations, consultations and goals, in every language.
 //!
-//! Each record's texts (titles, names, descriptions, in all languages) are matched against every word of
-//! the query, case-insensitively; a record is a hit when each word is somewhere in its texts. Hits are
-//! ranked by their best text: the whole text equal to the query (100), starting with it (60), containing
-//! it (30) or only containing its words (10), plus 5 when that text is a title or a name. Ties are broken
-//! by kind and ID, so the order is stable and pages are cut by keyset.
+//! Hits come from the word index ([`crate::service::search_index`], which says how words match): a record is
+//! a hit when each query word matches one of the words of its texts, in any language. Each word scores its
+//! best row: 200 in a title or name, 100 elsewhere; 20 for a whole word (the same word, or the same stem),
+//! 10 for a prefix; 1 more in the request's language. A record's score is the sum over the query's words.
+//! Ties are broken by kind and ID, so the order is stable and pages are cut by keyset.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Order, Query, SelectStatement, UnionType};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement, UnionType};
+use sea_orm::{ConnectionTrait, DbBackend};
 use uuid::Uuid;
 
 use crate::error::Error;
-use crate::service::organisation::contains_pattern;
-use crate::service::text::{MAX_QUERY_CHARS, fold};
+use crate::service::search_index::{QueryWord, query_words};
 
 /// The kinds of record search finds, in the order ties are broken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -39,25 +38,6 @@ impl HitKind {
         HitKind::Consultation,
         HitKind::Organisation,
     ];
-
-    fn text_table(self) -> &'static str {
-        match self {
-            HitKind::Initiative => "initiative_text",
-            HitKind::Activity => "activity_text",
-            HitKind::Goal => "goal_text",
-            HitKind::Consultation => "consultation_text",
-            HitKind::Organisation => "organisation_text",
-        }
-    }
-
-    /// The record table of a kind whose records can be archived.
-    fn archivable_table(self) -> Option<&'static str> {
-        match self {
-            HitKind::Initiative => Some("initiative"),
-            HitKind::Activity => Some("activity"),
-            _ => None,
-        }
-    }
 
     fn from_code(code: i64) -> Option<HitKind> {
         HitKind::ALL.into_iter().find(|k| *k as i64 == code)
@@ -106,86 +86,103 @@ pub struct SearchPage {
     pub has_next: bool,
 }
 
-/// The query's words, folded as the stored texts are; an empty query is refused.
-fn words(query: &str) -> Result<(String, Vec<String>), Error> {
-    let folded = fold(query);
-    if folded.is_empty() {
+fn col(name: &str) -> Expr {
+    Expr::col(Alias::new(name))
+}
+
+/// What one index row scores for one query word: a title or name above a description (200 or 100), then a
+/// whole word (same word or same stem) above a prefix (20 or 10), then the request's language (1).
+fn row_score(word: &QueryWord, lang: Option<&str>) -> Expr {
+    // 64-bit values, so every database computes, compares and returns them as BIGINT.
+    let weight = col("weight").mul(100i64);
+    let whole = Expr::case(word.whole(), 20i64).finally(10i64);
+    let in_lang = match lang {
+        Some(lang) => Expr::case(col("lang").eq(lang), 1i64).finally(0i64).into(),
+        None => Expr::val(0i64),
+    };
+    weight.add(Into::<Expr>::into(whole)).add(in_lang)
+}
+
+/// Per matching record, the best score of one word's rows: `(kind, record_id, best)`.
+fn best_of(word: &QueryWord, lang: Option<&str>) -> SelectStatement {
+    Query::select()
+        .columns([Alias::new("kind"), Alias::new("record_id")])
+        .expr_as(Func::max(row_score(word, lang)), Alias::new("best"))
+        .from(Alias::new("search_term"))
+        .cond_where(word.matches())
+        .add_group_by([col("kind"), col("record_id")])
+        .to_owned()
+}
+
+/// Every hit of the query, unordered, as `(id, kind, score)` rows: records every word matches, scored by the
+/// sum of each word's best, archived initiatives and activities left out. `lang` is the request's language.
+pub fn all_hits(query: &str, lang: Option<&str>, backend: DbBackend) -> Result<SelectStatement, Error> {
+    let words = query_words(query, "query")?;
+    if words.is_empty() {
         return Err(Error::BadInput("`query` must contain at least one word".into()));
     }
-    if folded.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::BadInput(format!(
-            "`query` is longer than {MAX_QUERY_CHARS} characters"
-        )));
-    }
-    let words = folded.split(' ').map(str::to_owned).collect();
-    Ok((folded, words))
-}
-
-fn prefix_pattern(text: &str) -> LikeExpr {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    LikeExpr::new(format!("{escaped}%")).escape('\\')
-}
-
-/// The hits of one kind: `(id, kind, score)` per matching record.
-fn hits_of(kind: HitKind, phrase: &str, words: &[String]) -> SelectStatement {
-    let folded = || Expr::col(Alias::new("folded"));
-    // 64-bit values, so every database sums and compares them as BIGINT (PostgreSQL would make plain
-    // literals INTEGER, which does not decode as i64).
-    let rank = Expr::case(folded().eq(phrase), 100i64)
-        .case(folded().like(prefix_pattern(phrase)), 60i64)
-        .case(folded().like(contains_pattern(phrase)), 30i64)
-        .finally(10i64);
-    let bonus = Expr::case(Expr::col(Alias::new("field")).is_in(["title", "name"]), 5i64).finally(0i64);
-    let mut any_word = sea_orm::Condition::any();
-    for word in words {
-        any_word = any_word.add(folded().like(contains_pattern(word)));
-    }
-    let mut select = Query::select()
-        .expr_as(Expr::col(Alias::new("owner_id")), Alias::new("id"))
-        .expr_as(Expr::val(kind as i64), Alias::new("kind"))
-        .expr_as(
-            Func::max(Into::<Expr>::into(rank).add(Into::<Expr>::into(bonus))),
-            Alias::new("score"),
-        )
-        .from(Alias::new(kind.text_table()))
-        .cond_where(any_word)
-        .group_by_col(Alias::new("owner_id"))
+    let hits = if let [word] = words.as_slice() {
+        Query::select()
+            .column(Alias::new("kind"))
+            .expr_as(col("record_id"), Alias::new("id"))
+            .expr_as(Func::max(row_score(word, lang)), Alias::new("score"))
+            .from(Alias::new("search_term"))
+            .cond_where(word.matches())
+            .add_group_by([col("kind"), col("record_id")])
+            .to_owned()
+    } else {
+        let mut union = best_of(&words[0], lang);
+        for word in &words[1..] {
+            union.union(UnionType::All, best_of(word, lang));
+        }
+        // SUM gives NUMERIC on PostgreSQL and DECIMAL on MariaDB: cast back to a 64-bit integer.
+        let integer = match backend {
+            DbBackend::MySql => "SIGNED",
+            DbBackend::Postgres => "BIGINT",
+            _ => "INTEGER",
+        };
+        Query::select()
+            .column(Alias::new("kind"))
+            .expr_as(col("record_id"), Alias::new("id"))
+            .expr_as(
+                Func::cast_as(Func::sum(col("best")), Alias::new(integer)),
+                Alias::new("score"),
+            )
+            .from_subquery(union, Alias::new("words"))
+            .add_group_by([col("kind"), col("record_id")])
+            .and_having(Expr::cust("COUNT(*)").eq(words.len() as i64))
+            .to_owned()
+    };
+    let mut archived = Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("initiative"))
+        .and_where(col("archived_at").is_not_null())
         .to_owned();
-    if let Some(table) = kind.archivable_table() {
-        // Archived records leave search as they leave lists.
-        let archived = Query::select()
+    archived.union(
+        UnionType::All,
+        Query::select()
             .column(Alias::new("id"))
-            .from(Alias::new(table))
-            .and_where(Expr::col(Alias::new("archived_at")).is_not_null())
-            .to_owned();
-        select.and_where(Expr::col(Alias::new("owner_id")).not_in_subquery(archived));
-    }
-    for word in words {
-        let has_word = Expr::case(folded().like(contains_pattern(word)), 1).finally(0);
-        select.and_having(Func::sum(has_word).gt(0));
-    }
-    select
-}
-
-/// Every hit of the query, unordered, as `(id, kind, score)` rows.
-pub fn all_hits(query: &str) -> Result<SelectStatement, Error> {
-    let (phrase, words) = words(query)?;
-    let mut kinds = HitKind::ALL.into_iter();
-    let mut union = hits_of(kinds.next().unwrap_or(HitKind::Initiative), &phrase, &words);
-    for kind in kinds {
-        union.union(UnionType::All, hits_of(kind, &phrase, &words));
-    }
-    Ok(union)
+            .from(Alias::new("activity"))
+            .and_where(col("archived_at").is_not_null())
+            .to_owned(),
+    );
+    // Archived records leave search as they leave lists.
+    Ok(Query::select()
+        .columns([Alias::new("id"), Alias::new("kind"), Alias::new("score")])
+        .from_subquery(hits, Alias::new("found"))
+        .and_where(col("id").not_in_subquery(archived))
+        .to_owned())
 }
 
 /// One page of hits, best first, after `after` (a hit's cursor).
 pub async fn search(
     db: &impl ConnectionTrait,
     query: &str,
+    lang: Option<&str>,
     limit: u64,
     after: Option<&str>,
 ) -> Result<SearchPage, Error> {
-    let union = all_hits(query)?;
+    let union = all_hits(query, lang, db.get_database_backend())?;
     let mut select = Query::select()
         .columns([Alias::new("id"), Alias::new("kind"), Alias::new("score")])
         .from_subquery(union, Alias::new("hits"))
@@ -211,8 +208,10 @@ pub async fn search(
     }
     let mut hits = Vec::new();
     for row in db.query_all(&select).await? {
-        let code: i64 = row.try_get("", "kind")?;
-        let Some(kind) = HitKind::from_code(code) else { continue };
+        let code: i16 = row.try_get("", "kind")?;
+        let Some(kind) = HitKind::from_code(i64::from(code)) else {
+            continue;
+        };
         hits.push(Hit {
             kind,
             id: row.try_get("", "id")?,

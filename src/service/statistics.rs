@@ -8,8 +8,7 @@ use uuid::Uuid;
 
 use crate::entity::enums::{OrganisationKind, Role, SchoolLevel, Status};
 use crate::entity::{
-    activity, goal, initiative, initiative_goal, initiative_school_level, initiative_theme, organisation,
-    participation, responsibility, theme,
+    goal, initiative, initiative_goal, initiative_school_level, initiative_theme, organisation, responsibility, theme,
 };
 use crate::error::Error;
 use crate::service::initiative::{InitiativeFilter, select};
@@ -193,32 +192,17 @@ pub async fn statistics(
     )
     .await?;
 
+    // Counted ahead per initiative and county by every participation write (`service::region_count`).
     let participants = Query::select()
-        .expr_as(
-            Expr::col((activity::Entity, activity::Column::InitiativeId)),
-            Alias::new("i"),
-        )
-        .from(participation::Entity)
-        .inner_join(
-            activity::Entity,
-            Expr::col((activity::Entity, activity::Column::Id))
-                .equals((participation::Entity, participation::Column::ActivityId)),
-        )
-        .inner_join(
-            organisation::Entity,
-            Expr::col((organisation::Entity, organisation::Column::Id))
-                .equals((participation::Entity, participation::Column::OrganisationId)),
-        )
-        .and_where(Expr::col((activity::Entity, activity::Column::InitiativeId)).in_subquery(ids))
-        .and_where(Expr::col((organisation::Entity, organisation::Column::ParentId)).is_not_null())
+        .expr_as(Expr::col(Alias::new("initiative_id")), Alias::new("i"))
+        .from(Alias::new("initiative_region"))
+        .and_where(Expr::col(Alias::new("initiative_id")).in_subquery(ids))
+        .and_where(Expr::col(Alias::new("participating")).gt(0))
         .to_owned();
     let by_region = facet(
         db,
         facets.region,
-        pairs(
-            Expr::col((organisation::Entity, organisation::Column::ParentId)),
-            participants,
-        ),
+        pairs(Expr::col(Alias::new("county_id")), participants),
     )
     .await?;
 

@@ -97,30 +97,28 @@ impl TextOwner {
 /// and a long pattern costs the database more than any answer is worth.
 pub const MAX_QUERY_CHARS: usize = 200;
 
-/// A filter's `query`, refused when it is longer than [`MAX_QUERY_CHARS`].
+/// A filter's `query`, refused when it is longer than [`MAX_QUERY_CHARS`] or has more words than search
+/// takes; a blank one filters nothing.
 pub fn filter_words(query: Option<String>) -> Result<Option<String>, crate::error::Error> {
     match query {
-        Some(words) if words.chars().count() > MAX_QUERY_CHARS => Err(crate::error::Error::BadInput(format!(
-            "`filter.query` is {} characters long; at most {MAX_QUERY_CHARS} are accepted",
-            words.chars().count()
-        ))),
-        other => Ok(other),
+        Some(words) if words.trim().is_empty() => Ok(None),
+        Some(words) => {
+            crate::service::search_index::query_words(&words, "filter.query")?;
+            Ok(Some(words))
+        }
+        None => Ok(None),
     }
 }
 
-/// `SELECT owner_id FROM <owner>_text WHERE folded LIKE '%words%'`: the records of `owner` with `words` in
-/// any of their texts, in any language; `None` for blank words, which filter nothing.
+/// `SELECT record_id` of the records of `owner` whose texts, in any language, match every word of `words`
+/// by the search index's rules; `None` for blank words, which filter nothing.
 pub fn owners_with_words(owner: TextOwner, words: &str) -> Option<sea_orm::sea_query::SelectStatement> {
     if words.trim().is_empty() {
         return None;
     }
-    Some(
-        Query::select()
-            .column(Alias::new("owner_id"))
-            .from(owner.text_table())
-            .and_where(Expr::col(Alias::new("folded")).like(crate::service::organisation::contains_pattern(words)))
-            .to_owned(),
-    )
+    // A query without a single word (only punctuation) matches nothing.
+    let words = crate::service::search_index::query_words(words, "filter.query").unwrap_or_default();
+    Some(crate::service::search_index::records_matching(owner, &words))
 }
 
 /// One text in one language.
@@ -151,6 +149,11 @@ impl Texts {
             text: text.to_owned(),
         });
         list.sort_by(|a, b| a.lang.cmp(&b.lang));
+    }
+
+    /// Every field with its translations, in no particular order.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &[Localized])> {
+        self.0.iter().map(|(field, list)| (field.as_str(), list.as_slice()))
     }
 
     /// Whether the record has no text at all.
@@ -186,9 +189,15 @@ pub async fn load(db: &impl ConnectionTrait, owner: TextOwner, ids: &[Uuid]) -> 
     Ok(by_id)
 }
 
-/// Writes the texts of records of one type that have no texts yet (records just inserted); the number of
-/// rows written.
+/// Writes the texts of records of one type that have no texts yet (records just inserted, or whose texts
+/// and index rows were removed), and indexes them for search; the number of text rows written.
 pub async fn insert(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uuid, &Texts)]) -> Result<usize, DbErr> {
+    let written = insert_rows(db, owner, records).await?;
+    crate::service::search_index::add(db, owner, records).await?;
+    Ok(written)
+}
+
+async fn insert_rows(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uuid, &Texts)]) -> Result<usize, DbErr> {
     let rows: Vec<(Uuid, &str, &Localized)> = records
         .iter()
         .flat_map(|(id, texts)| {
@@ -238,8 +247,8 @@ pub async fn replace(
     for text in texts {
         given.add(field, &text.lang, &text.text);
     }
-    insert(db, owner, &[(id, &given)]).await?;
-    Ok(())
+    insert_rows(db, owner, &[(id, &given)]).await?;
+    crate::service::search_index::refresh(db, owner, id).await
 }
 
 /// The translations as JSON, `[{"lang": ..., "text": ...}]`, for the audit log.

@@ -29,6 +29,7 @@ mod outage;
 mod persisted;
 mod properties;
 mod rate_limits;
+mod region_counts;
 mod registry_file;
 mod relations;
 mod request_errors;

@@ -4,20 +4,16 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
+use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, Iden};
 use uuid::Uuid;
 
 use super::{RegistryLoader, every_key};
-use crate::entity::enums::{OrganisationKind, ParticipationStatus};
-use crate::entity::{activity, organisation, participation};
+use crate::entity::enums::OrganisationKind;
+use crate::entity::organisation;
 use crate::error::Error;
 
-/// The kinds of organisation that run schools: the authorities counted per region.
-pub const SCHOOL_AUTHORITIES: [OrganisationKind; 2] = [
-    OrganisationKind::Municipality,
-    OrganisationKind::IndependentSchoolOrganiser,
-];
+pub use crate::service::region_count::SCHOOL_AUTHORITIES;
 
 /// Whose participants to count per county.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -53,44 +49,23 @@ impl Loader<ParticipationOf> for RegistryLoader {
                 ParticipationOf::Initiative(_) => None,
             })
             .collect();
+        // Counted ahead by every participation write (`service::region_count`): one row per owner and county.
         for (owners, by_initiative) in [(activities, false), (initiatives, true)] {
             if owners.is_empty() {
                 continue;
             }
-            let owner = if by_initiative {
-                Expr::col((activity::Entity, activity::Column::InitiativeId))
+            let (table, owner) = if by_initiative {
+                ("initiative_region", "initiative_id")
             } else {
-                Expr::col((participation::Entity, participation::Column::ActivityId))
+                ("activity_region", "activity_id")
             };
             let statement = Query::select()
-                .expr_as(owner.clone(), Alias::new("owner"))
-                .expr_as(
-                    Expr::col((organisation::Entity, organisation::Column::ParentId)),
-                    Alias::new("county"),
-                )
-                .expr_as(
-                    Expr::cust(format!("COUNT(DISTINCT {}.{})", organisation::Entity.to_string(), "id")),
-                    Alias::new("n"),
-                )
-                .from(participation::Entity)
-                .inner_join(
-                    organisation::Entity,
-                    Expr::col((organisation::Entity, organisation::Column::Id))
-                        .equals((participation::Entity, participation::Column::OrganisationId)),
-                )
-                .inner_join(
-                    activity::Entity,
-                    Expr::col((activity::Entity, activity::Column::Id))
-                        .equals((participation::Entity, participation::Column::ActivityId)),
-                )
-                .and_where(owner.clone().is_in(owners))
-                .and_where(Expr::col((organisation::Entity, organisation::Column::Kind)).is_in(SCHOOL_AUTHORITIES))
-                .and_where(Expr::col((organisation::Entity, organisation::Column::ParentId)).is_not_null())
-                .and_where(
-                    Expr::col((participation::Entity, participation::Column::Status))
-                        .ne(ParticipationStatus::Withdrawn),
-                )
-                .add_group_by([owner, Expr::col((organisation::Entity, organisation::Column::ParentId))])
+                .expr_as(Expr::col(Alias::new(owner)), Alias::new("owner"))
+                .expr_as(Expr::col(Alias::new("county_id")), Alias::new("county"))
+                .expr_as(Expr::col(Alias::new("participating")), Alias::new("n"))
+                .from(Alias::new(table))
+                .and_where(Expr::col(Alias::new(owner)).is_in(owners))
+                .and_where(Expr::col(Alias::new("participating")).gt(0))
                 .to_owned();
             for row in self.db.query_all(&statement).await? {
                 let owner: Uuid = row.try_get("", "owner")?;

@@ -9,9 +9,11 @@ use super::consultation::Consultation;
 use super::goal::Goal;
 use super::initiative::Initiative;
 use super::organisation::Organisation;
+use super::shared::texts::FallbackLanguages;
 use crate::error::Error;
 use crate::graphql::connection::{Paged, TotalCount};
 use crate::graphql::loader::{ActivityKey, ConsultationKey, GoalKey, InitiativeKey, Loader, OrganisationKey};
+use crate::service::language::LanguagePreferences;
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::service::search::{self, HitKind};
 
@@ -48,8 +50,21 @@ pub async fn run(
         Some(n) => n as u64,
     };
     let db = ctx.data::<DatabaseConnection>()?;
-    let total = TotalCount::Query(Box::new(search::all_hits(query).extend()?));
-    let page = search::search(db, query, limit, after.as_deref()).await.extend()?;
+    // The request's language: its first preference, else the server's first fallback.
+    let preferences = ctx
+        .data_opt::<LanguagePreferences>()
+        .map_or(&[][..], |p| p.0.as_slice());
+    let lang = preferences
+        .first()
+        .or_else(|| ctx.data_opt::<FallbackLanguages>().and_then(|f| f.0.first()))
+        .map(|tag| tag.split('-').next().unwrap_or_default().to_ascii_lowercase());
+    let lang = lang.as_deref();
+    let total = TotalCount::Query(Box::new(
+        search::all_hits(query, lang, db.get_database_backend()).extend()?,
+    ));
+    let page = search::search(db, query, lang, limit, after.as_deref())
+        .await
+        .extend()?;
     let loader = ctx.data::<Loader>()?;
     let of = |kind: HitKind| page.hits.iter().filter(move |h| h.kind == kind).map(|h| h.id);
     let initiatives = loader

@@ -180,6 +180,7 @@ async fn write_texts(db: &impl ConnectionTrait, owner: TextOwner, rows: &[Value]
             .to_owned();
         db.execute(&delete).await?;
     }
+    crate::service::search_index::forget(db, owner, &ids).await?;
     let records: Vec<(Uuid, &Texts)> = by_owner.iter().map(|(id, texts)| (*id, texts)).collect();
     text::insert(db, owner, &records).await?;
     Ok(())
@@ -218,6 +219,7 @@ pub async fn import(db: &DatabaseConnection, file: &Value, progress: &ProgressBa
         write_texts(&txn, owner, rows).await?;
         progress.inc(rows.len() as u64);
     }
+    crate::service::region_count::rebuild(&txn).await?;
     // Into an empty registry the rows after the write are exactly the file's, so its events come from the
     // file, without a second export of everything just written.
     let changes = if before.is_empty() {

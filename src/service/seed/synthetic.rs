@@ -187,13 +187,14 @@ pub async fn load(
         writer.write(records).await?;
     }
     let report = writer.report;
+    crate::service::region_count::rebuild(&txn).await?;
     txn.commit().await?;
     crate::db::analyze(db, &FILLED).await?;
     Ok(report)
 }
 
 /// The tables a load fills, whose planner statistics it refreshes.
-const FILLED: [&str; 14] = [
+const FILLED: [&str; 17] = [
     "theme",
     "theme_text",
     "initiative",
@@ -208,6 +209,9 @@ const FILLED: [&str; 14] = [
     "activity_text",
     "participation",
     "change_event",
+    "initiative_participant",
+    "initiative_region",
+    "activity_region",
 ];
 
 /// The organisations and goals the synthetic records refer to.

@@ -1,0 +1,80 @@
+//! The word index search reads: one row per record, language and word of its texts (titles, names,
+//! descriptions) for the five kinds search finds. `word` is the word folded (lower case, diacritics off),
+//! `stem` the folded stem by the text language's stemmer (the word itself where there is none), `weight` 2
+//! when the word is in a title or name, 1 when only elsewhere. The application fills it, in the same
+//! transaction as every text it writes; `search_index_state` holds the version of the rules that filled it,
+//! so a start with newer rules rebuilds it (the rows of this migration's databases are built that way).
+//!
+//! Both word columns compare byte by byte on every database (PostgreSQL's "C", MariaDB's binary
+//! collation), so prefix ranges and equality mean the same on all three.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DbBackend;
+
+use crate::table::{drop_all, index};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+/// The longest word kept, in characters; longer words are cut.
+const WORD_LEN: u32 = 64;
+
+fn word_column(name: &str, backend: DbBackend) -> ColumnDef {
+    let mut column = ColumnDef::new(Alias::new(name));
+    match backend {
+        DbBackend::Postgres => {
+            column.string_len(WORD_LEN).extra("COLLATE \"C\"");
+        }
+        DbBackend::MySql => {
+            // The character set and collation belong to the type, before NOT NULL.
+            column.custom(Alias::new(format!(
+                "VARCHAR({WORD_LEN}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+            )));
+        }
+        _ => {
+            column.string_len(WORD_LEN);
+        }
+    }
+    column.not_null();
+    column
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let backend = manager.get_database_backend();
+        manager
+            .create_table(
+                Table::create()
+                    .table(Alias::new("search_term"))
+                    .col(ColumnDef::new("kind").small_integer().not_null())
+                    .col(ColumnDef::new("record_id").uuid().not_null())
+                    .col(ColumnDef::new("lang").string_len(35).not_null())
+                    .col(word_column("word", backend))
+                    .col(word_column("stem", backend))
+                    .col(ColumnDef::new("weight").small_integer().not_null())
+                    .primary_key(Index::create().col("kind").col("record_id").col("lang").col("word"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(index("search_term", &["word", "kind", "record_id"]).to_owned())
+            .await?;
+        manager
+            .create_index(index("search_term", &["stem", "lang", "weight", "kind", "record_id"]).to_owned())
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Alias::new("search_index_state"))
+                    .col(ColumnDef::new("id").small_integer().not_null().primary_key())
+                    .col(ColumnDef::new("version").integer().not_null())
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        drop_all(manager, &["search_index_state", "search_term"]).await
+    }
+}

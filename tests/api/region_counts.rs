@@ -1,0 +1,264 @@
+//! The participation counts kept ahead (`initiative_participant`, `initiative_region`, `activity_region`)
+//! against a recount from the base tables, after random writes of every kind that moves them: joins,
+//! leaves, status changes, organisations moving county or changing kind, archiving, initiative status
+//! changes, and an import. The same seed gives the same writes on every database.
+
+use std::collections::BTreeMap;
+
+use indicatif::ProgressBar;
+use kartla::config::InitialSeed;
+use kartla::entity::enums::{AccessRole, OrganisationKind, ParticipationStatus, Status};
+use kartla::entity::{activity, initiative, organisation, participation};
+use kartla::service::activity_edit::{self, ParticipationChange};
+use kartla::service::organisation_edit::{self, OrganisationFields};
+use kartla::service::permission::Actor;
+use kartla::service::registry_file::{self, Personal};
+use kartla::service::{initiative_edit, initiative_status};
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement};
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, TestDb};
+use crate::on_every_backend;
+
+on_every_backend!(counts_kept_ahead_equal_a_recount);
+
+/// Every non-zero cell of a count table, as (owner, other key) to count.
+type Cells = BTreeMap<(String, String), i64>;
+
+async fn cells(db: &DatabaseConnection, sql: &str) -> Cells {
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .await
+        .expect("the cells");
+    rows.iter()
+        .map(|row| {
+            let a: Uuid = row.try_get_by_index(0).expect("a key");
+            let b: Uuid = row.try_get_by_index(1).expect("a key");
+            let n: i64 = row.try_get_by_index(2).expect("a count");
+            ((a.to_string(), b.to_string()), n)
+        })
+        .filter(|(_, n)| *n != 0)
+        .collect()
+}
+
+/// The recount, written independently of the service's own rebuild.
+const RECOUNT: [(&str, &str, &str); 3] = [
+    (
+        "initiative_participant",
+        "SELECT initiative_id, organisation_id, activities FROM initiative_participant",
+        "SELECT a.initiative_id, p.organisation_id, COUNT(*) FROM participation p \
+         JOIN activity a ON a.id = p.activity_id WHERE p.status IN ('INTERESTED', 'PARTICIPATING', 'COMPLETED') \
+         GROUP BY a.initiative_id, p.organisation_id",
+    ),
+    (
+        "initiative_region",
+        "SELECT initiative_id, county_id, participating FROM initiative_region",
+        "SELECT a.initiative_id, o.parent_id, COUNT(DISTINCT o.id) FROM participation p \
+         JOIN activity a ON a.id = p.activity_id JOIN organisation o ON o.id = p.organisation_id \
+         WHERE p.status IN ('INTERESTED', 'PARTICIPATING', 'COMPLETED') AND o.parent_id IS NOT NULL \
+         AND o.kind IN ('MUNICIPALITY', 'INDEPENDENT_SCHOOL_ORGANISER') GROUP BY a.initiative_id, o.parent_id",
+    ),
+    (
+        "activity_region",
+        "SELECT activity_id, county_id, participating FROM activity_region",
+        "SELECT p.activity_id, o.parent_id, COUNT(*) FROM participation p \
+         JOIN organisation o ON o.id = p.organisation_id \
+         WHERE p.status IN ('INTERESTED', 'PARTICIPATING', 'COMPLETED') AND o.parent_id IS NOT NULL \
+         AND o.kind IN ('MUNICIPALITY', 'INDEPENDENT_SCHOOL_ORGANISER') GROUP BY p.activity_id, o.parent_id",
+    ),
+];
+
+async fn assert_counts_equal_recount(db: &DatabaseConnection, after: &str) {
+    for (table, kept, recount) in RECOUNT {
+        let kept = cells(db, kept).await;
+        let recounted = cells(db, recount).await;
+        assert!(
+            !recounted.is_empty() || table != "initiative_participant",
+            "{after}: nothing to count"
+        );
+        assert_eq!(kept, recounted, "{table} after {after}");
+    }
+}
+
+fn admin() -> Actor {
+    Actor {
+        token_name: "region counts test".into(),
+        role: AccessRole::Admin,
+        organisation: None,
+    }
+}
+
+async fn counts_kept_ahead_equal_a_recount(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let db = &app.db;
+    let actor = admin();
+    let mut rng = ChaCha8Rng::seed_from_u64(17);
+    assert_counts_equal_recount(db, "the demo seed").await;
+
+    let activities: Vec<activity::Model> = activity::Entity::find().all(db).await.expect("activities");
+    assert!(activities.len() >= 3, "the demo has activities");
+    let activities: Vec<activity::Model> = activities.into_iter().take(6).collect();
+    let counties: Vec<Uuid> = organisation::Entity::find()
+        .filter(organisation::Column::Kind.eq(OrganisationKind::County))
+        .filter(organisation::Column::Country.eq("SE"))
+        .all(db)
+        .await
+        .expect("counties")
+        .into_iter()
+        .map(|c| c.id)
+        .take(4)
+        .collect();
+    let municipalities: Vec<Uuid> = organisation::Entity::find()
+        .filter(organisation::Column::Kind.eq(OrganisationKind::Municipality))
+        .filter(organisation::Column::ParentId.is_in(counties.clone()))
+        .all(db)
+        .await
+        .expect("municipalities")
+        .into_iter()
+        .map(|m| m.id)
+        .take(8)
+        .collect();
+    let agency = organisation::Entity::find()
+        .filter(organisation::Column::Kind.eq(OrganisationKind::GovernmentAgency))
+        .one(db)
+        .await
+        .expect("an agency")
+        .expect("the demo has agencies")
+        .id;
+    let mut takers = municipalities.clone();
+    takers.push(agency);
+    let statuses = [
+        ParticipationStatus::Interested,
+        ParticipationStatus::Participating,
+        ParticipationStatus::Completed,
+        ParticipationStatus::Withdrawn,
+    ];
+
+    for round in 0..6 {
+        // Joins, leaves and status changes.
+        for _ in 0..25 {
+            let activity = activities.choose(&mut rng).expect("an activity").id;
+            let organisation = *takers.choose(&mut rng).expect("an organisation");
+            let existing = participation::Entity::find()
+                .filter(participation::Column::ActivityId.eq(activity))
+                .filter(participation::Column::OrganisationId.eq(organisation))
+                .one(db)
+                .await
+                .expect("a read");
+            let status = *statuses.choose(&mut rng).expect("a status");
+            let change = ParticipationChange {
+                activity,
+                organisation: Some(organisation),
+                status,
+                expected_version: existing.as_ref().map(|p| p.version),
+                started_on: None,
+                ended_on: None,
+            };
+            let outcome = activity_edit::set_participation(db, &actor, change)
+                .await
+                .expect("no error");
+            // Withdrawing what does not exist is refused; everything else is written.
+            assert!(
+                outcome.is_ok() || (existing.is_none() && status == ParticipationStatus::Withdrawn),
+                "round {round}: {outcome:?}"
+            );
+        }
+        assert_counts_equal_recount(db, &format!("round {round}'s participations")).await;
+
+        // A municipality moves to another county, or stops being a school authority and becomes one again.
+        let moving = *municipalities.choose(&mut rng).expect("a municipality");
+        let before = organisation::Entity::find_by_id(moving)
+            .one(db)
+            .await
+            .expect("a read")
+            .expect("the municipality");
+        let mut fields = OrganisationFields::default();
+        if rng.random_bool(0.5) {
+            fields.parent = Some(Some(*counties.choose(&mut rng).expect("a county")));
+        } else if before.kind == OrganisationKind::Municipality {
+            fields.kind = Some(OrganisationKind::Other);
+        }
+        let moved = organisation_edit::update(db, &actor, moving, before.version, fields.clone())
+            .await
+            .expect("no error");
+        assert!(moved.is_ok(), "round {round}: {moved:?}");
+        assert_counts_equal_recount(db, &format!("round {round}'s move")).await;
+        if fields.kind.is_some() {
+            let now = organisation::Entity::find_by_id(moving)
+                .one(db)
+                .await
+                .expect("a read")
+                .expect("the municipality");
+            let back = OrganisationFields {
+                kind: Some(OrganisationKind::Municipality),
+                ..OrganisationFields::default()
+            };
+            let back = organisation_edit::update(db, &actor, moving, now.version, back)
+                .await
+                .expect("no error");
+            assert!(back.is_ok(), "round {round}: {back:?}");
+            assert_counts_equal_recount(db, &format!("round {round}'s kind back")).await;
+        }
+
+        // Archiving an activity and an initiative's status change leave the counts as they are.
+        let archived = activities.choose(&mut rng).expect("an activity").id;
+        let target = activity::Entity::find_by_id(archived)
+            .one(db)
+            .await
+            .expect("a read")
+            .expect("the activity");
+        let archive = target.archived_at.is_none();
+        let outcome = activity_edit::set_archived(db, &actor, archived, target.version, archive)
+            .await
+            .expect("no error");
+        assert!(outcome.is_ok(), "round {round}: {outcome:?}");
+        let initiative = activities.choose(&mut rng).expect("an activity").initiative_id;
+        let current = initiative::Entity::find_by_id(initiative)
+            .one(db)
+            .await
+            .expect("a read")
+            .expect("the initiative");
+        let to = [Status::Suspended, Status::Ongoing, Status::Cancelled]
+            .into_iter()
+            .find(|to| initiative_status::allowed(current.status, *to) && *to != current.status);
+        if let Some(status) = to {
+            let change = initiative_status::StatusChange {
+                initiative,
+                expected_version: current.version,
+                status,
+                reported_on: None,
+                actor: None,
+                texts: Default::default(),
+            };
+            let outcome = initiative_status::set_status(db, &actor, &change)
+                .await
+                .expect("no error");
+            assert!(outcome.is_ok(), "round {round}: status change refused");
+        }
+        if round == 3 {
+            let archived = initiative_edit::set_archived(db, &actor, initiative, current.version + 1, true).await;
+            assert!(archived.is_ok(), "round {round}: {archived:?}");
+        }
+        assert_counts_equal_recount(db, &format!("round {round}'s archiving and status")).await;
+    }
+
+    // An import that withdraws half the participations and moves one municipality.
+    let mut file = registry_file::export(db, Personal::Included).await.expect("an export");
+    let rows = file["records"]["participation"].as_array_mut().expect("participations");
+    for row in rows.iter_mut().step_by(2) {
+        row["status"] = "WITHDRAWN".into();
+    }
+    let moved = municipalities[0].to_string();
+    for row in file["records"]["organisation"].as_array_mut().expect("organisations") {
+        if row["id"] == moved.as_str() {
+            row["parentId"] = counties[counties.len() - 1].to_string().into();
+        }
+    }
+    registry_file::import(db, &file, &ProgressBar::hidden())
+        .await
+        .expect("the import");
+    assert_counts_equal_recount(db, "the import").await;
+}
