@@ -53,9 +53,13 @@ impl MigrationTrait for Migration {
                     .col(word_column("word", backend))
                     .col(word_column("stem", backend))
                     .col(ColumnDef::new("weight").small_integer().not_null())
-                    .primary_key(Index::create().col("kind").col("record_id").col("lang").col("word"))
                     .to_owned(),
             )
+            .await?;
+        // No primary key: Kartla writes each (record, language, word) once, and finds a record's rows for
+        // replacing by `record_id` alone (UUIDs are unique across kinds).
+        manager
+            .create_index(index("search_term", &["record_id"]).to_owned())
             .await?;
         manager
             .create_index(index("search_term", &["word", "kind", "record_id"]).to_owned())

@@ -62,24 +62,37 @@ pub async fn export(db: &DatabaseConnection, args: ExportArgs) -> anyhow::Result
     Ok(())
 }
 
-/// Reads the file, checks all of it, and imports it; every problem is printed with its JSON path.
+/// Reads the file as a stream, checks all of it, and imports it; every problem is printed with its JSON
+/// path (the first thousand, and how many there are).
 pub async fn import(db: &DatabaseConnection, path: &Path) -> anyhow::Result<()> {
-    let text =
-        std::fs::read_to_string(path).map_err(|error| anyhow::anyhow!("cannot read {}: {error}", path.display()))?;
-    let file: serde_json::Value =
-        serde_json::from_str(&text).map_err(|error| anyhow::anyhow!("{} is not JSON: {error}", path.display()))?;
-    let problems = registry_file::validate(&file);
-    if !problems.is_empty() {
-        for problem in &problems {
+    let file = std::fs::File::open(path).map_err(|error| anyhow::anyhow!("cannot read {}: {error}", path.display()))?;
+    let reading = ProgressBar::new(file.metadata().map(|m| m.len()).unwrap_or(0)).with_style(
+        ProgressStyle::with_template("checking {bar:40} {bytes}/{total_bytes} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let reader = reading.wrap_read(file);
+    let staged = tokio::task::spawn_blocking(move || registry_file::stage(reader))
+        .await?
+        .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
+    reading.finish_and_clear();
+    if !staged.problems.is_empty() {
+        for problem in &staged.problems {
             eprintln!("{problem}");
         }
-        anyhow::bail!("{}: {} problems; nothing was imported", path.display(), problems.len());
+        if staged.problem_count > staged.problems.len() {
+            eprintln!("... and {} more", staged.problem_count - staged.problems.len());
+        }
+        anyhow::bail!(
+            "{}: {} problems; nothing was imported",
+            path.display(),
+            staged.problem_count
+        );
     }
     let progress = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("importing {bar:40} {pos}/{len} rows ({eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let rows = registry_file::import(db, &file, &progress).await?;
+    let rows = registry_file::import_staged(db, &staged, &progress).await?;
     eprintln!("imported {rows} rows from {}", path.display());
     Ok(())
 }

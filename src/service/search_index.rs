@@ -156,11 +156,12 @@ fn entries(texts: &Texts) -> Vec<Entry> {
 
 /// Removes the index rows of these records of `owner`.
 pub async fn forget(db: &impl ConnectionTrait, owner: TextOwner, ids: &[Uuid]) -> Result<(), DbErr> {
-    let Some(kind) = kind_of(owner) else { return Ok(()) };
+    if kind_of(owner).is_none() {
+        return Ok(());
+    }
     for chunk in ids.chunks(500) {
         let delete = Query::delete()
             .from_table(Alias::new("search_term"))
-            .and_where(Expr::col(Alias::new("kind")).eq(kind))
             .and_where(Expr::col(Alias::new("record_id")).is_in(chunk.iter().copied()))
             .to_owned();
         db.execute(&delete).await?;
@@ -206,6 +207,20 @@ pub async fn refresh(db: &impl ConnectionTrait, owner: TextOwner, id: Uuid) -> R
     let texts = text::load(db, owner, &[id]).await?.remove(&id).unwrap_or_default();
     forget(db, owner, &[id]).await?;
     add(db, owner, &[(id, &texts)]).await
+}
+
+/// Indexes records again from the texts they have now, in batches (after an import wrote their texts).
+pub async fn refresh_many(db: &impl ConnectionTrait, owner: TextOwner, ids: &[Uuid]) -> Result<(), DbErr> {
+    if kind_of(owner).is_none() {
+        return Ok(());
+    }
+    for batch in ids.chunks(REBUILD_BATCH as usize) {
+        let texts: HashMap<Uuid, Texts> = text::load(db, owner, batch).await?;
+        forget(db, owner, batch).await?;
+        let records: Vec<(Uuid, &Texts)> = texts.iter().map(|(id, t)| (*id, t)).collect();
+        add(db, owner, &records).await?;
+    }
+    Ok(())
 }
 
 /// Records read at a time when the whole index is built.

@@ -192,12 +192,18 @@ pub async fn load(db: &impl ConnectionTrait, owner: TextOwner, ids: &[Uuid]) -> 
 /// Writes the texts of records of one type that have no texts yet (records just inserted, or whose texts
 /// and index rows were removed), and indexes them for search; the number of text rows written.
 pub async fn insert(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uuid, &Texts)]) -> Result<usize, DbErr> {
-    let written = insert_rows(db, owner, records).await?;
+    let written = insert_unindexed(db, owner, records).await?;
     crate::service::search_index::add(db, owner, records).await?;
     Ok(written)
 }
 
-async fn insert_rows(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uuid, &Texts)]) -> Result<usize, DbErr> {
+/// Writes texts as [`insert`] does, without indexing them: for a writer that indexes the records once all
+/// their texts are in (an import, whose texts of one record may come in several batches).
+pub async fn insert_unindexed(
+    db: &impl ConnectionTrait,
+    owner: TextOwner,
+    records: &[(Uuid, &Texts)],
+) -> Result<usize, DbErr> {
     let rows: Vec<(Uuid, &str, &Localized)> = records
         .iter()
         .flat_map(|(id, texts)| {
@@ -247,7 +253,7 @@ pub async fn replace(
     for text in texts {
         given.add(field, &text.lang, &text.text);
     }
-    insert_rows(db, owner, &[(id, &given)]).await?;
+    insert_unindexed(db, owner, &[(id, &given)]).await?;
     crate::service::search_index::refresh(db, owner, id).await
 }
 

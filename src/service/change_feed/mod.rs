@@ -8,6 +8,7 @@ mod follow;
 pub mod head;
 mod read;
 mod scope;
+pub use scope::record_type_of_table;
 pub mod snapshot;
 
 use chrono::{DateTime, Utc};
@@ -177,9 +178,15 @@ async fn notify(db: &impl ConnectionTrait, last: i64) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// Writes CREATE events for records of one type that were just inserted in bulk (the synthetic data), in
-/// one statement: the records take the next positions in the order of their IDs.
-pub async fn record_created(db: &impl ConnectionTrait, record_type: NodeType, ids: &[Uuid]) -> Result<(), DbErr> {
+/// Writes CREATE events for records of one type that were just inserted in bulk (the synthetic data, an
+/// import into an empty registry), in one statement: the records take the next positions in the order of
+/// their IDs. The events are dated `at`, or with each record's `created_at` when `None`.
+pub async fn record_created(
+    db: &impl ConnectionTrait,
+    record_type: NodeType,
+    ids: &[Uuid],
+    at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -188,7 +195,7 @@ pub async fn record_created(db: &impl ConnectionTrait, record_type: NodeType, id
     let scope = scope::of(record_type);
     let select = Query::select()
         .expr(Expr::cust(format!("{before} + ROW_NUMBER() OVER (ORDER BY id)")))
-        .column(Alias::new("created_at"))
+        .expr(at.map_or_else(|| Expr::col(Alias::new("created_at")), Expr::val))
         .expr(Expr::val(Operation::Create.code()))
         .expr(Expr::val(record_type.name()))
         .column(Alias::new("id"))

@@ -1,8 +1,10 @@
-//! Reading a registry file into the database: the whole file is checked first and every problem reported
-//! with its JSON path; then everything is written in one transaction, records inserted or updated by
-//! their stable IDs, so importing the same file twice changes nothing.
+//! Reading a registry file into the database: the whole file is checked first, as a stream
+//! ([`super::stage`]), and every problem reported with its JSON path; then everything is written in one
+//! transaction, parents first, records inserted or updated by their stable IDs, so importing the same file
+//! twice changes nothing. Rows are written in batches as they are read back, so memory does not grow with
+//! the file.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use indicatif::ProgressBar;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
@@ -10,11 +12,12 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::tables::{TABLES, check_row, write};
-use super::{FORMAT, FORMAT_VERSION};
+use super::stage::{Section, Staged, stage};
+use super::tables::{TABLES, write};
 use crate::error::Error;
-use crate::service::change_feed::{self, snapshot};
+use crate::service::change_feed::{self, record_type_of_table, snapshot};
 use crate::service::language::is_language_tag;
+use crate::service::search_index;
 use crate::service::text::{self, TextOwner, Texts};
 
 /// One thing wrong with the file.
@@ -32,7 +35,7 @@ impl std::fmt::Display for ImportProblem {
     }
 }
 
-fn problem(path: impl Into<String>, message: impl Into<String>) -> ImportProblem {
+pub(super) fn problem(path: impl Into<String>, message: impl Into<String>) -> ImportProblem {
     ImportProblem {
         path: path.into(),
         message: message.into(),
@@ -43,7 +46,7 @@ fn problem(path: impl Into<String>, message: impl Into<String>) -> ImportProblem
 const MAX_TEXT: usize = 10_000;
 
 /// Checks one text row.
-fn check_text(path: &str, row: &Value, problems: &mut Vec<ImportProblem>) {
+pub(super) fn check_text(path: &str, row: &Value, problems: &mut Vec<ImportProblem>) {
     let Some(fields) = row.as_object() else {
         problems.push(problem(path, "a text is an object with ownerId, field, lang and text"));
         return;
@@ -74,167 +77,172 @@ fn check_text(path: &str, row: &Value, problems: &mut Vec<ImportProblem>) {
 
 /// Every problem with `file`; none means it can be imported.
 pub fn validate(file: &Value) -> Vec<ImportProblem> {
-    let mut problems = Vec::new();
-    let Some(top) = file.as_object() else {
-        return vec![problem("$", "the file is a JSON object")];
-    };
-    if top.get("format").and_then(Value::as_str) != Some(FORMAT) {
-        problems.push(problem("$.format", format!("this is not a {FORMAT:?} file")));
-    }
-    if top.get("formatVersion").and_then(Value::as_u64) != Some(FORMAT_VERSION) {
-        problems.push(problem(
-            "$.formatVersion",
-            format!("this build reads format version {FORMAT_VERSION}"),
-        ));
-    }
-    for key in top
-        .keys()
-        .filter(|k| !["format", "formatVersion", "records", "texts"].contains(&k.as_str()))
+    match serde_json::to_vec(file)
+        .map_err(|e| Error::Internal(e.to_string()))
+        .and_then(|bytes| stage(&bytes[..]))
     {
-        problems.push(problem(format!("$.{key}"), "not a part of the format"));
+        Ok(staged) => staged.problems,
+        Err(error) => vec![problem("$", error.to_string())],
     }
-    for (table, rows) in top.get("records").and_then(Value::as_object).into_iter().flatten() {
-        let at = format!("$.records.{table}");
-        if !TABLES.contains(&table.as_str()) {
-            problems.push(problem(at, "no table is called so"));
-            continue;
-        }
-        let Some(rows) = rows.as_array() else {
-            problems.push(problem(at, "a table is a list of records"));
-            continue;
-        };
-        let mut seen = HashSet::new();
-        for (k, row) in rows.iter().enumerate() {
-            if let Err((path, message)) = check_row(table, row) {
-                let path = if path == "." || path.is_empty() {
-                    String::new()
-                } else {
-                    format!(".{path}")
-                };
-                problems.push(problem(format!("{at}[{k}]{path}"), message));
-            }
-            let key = row.get("id").map_or_else(|| row.to_string(), Value::to_string);
-            if !seen.insert(key) {
-                problems.push(problem(format!("{at}[{k}]"), "the same record appears twice"));
-            }
-        }
-    }
-    let owners: HashMap<&str, TextOwner> = TextOwner::ALL.iter().map(|o| (o.table(), *o)).collect();
-    for (owner, rows) in top.get("texts").and_then(Value::as_object).into_iter().flatten() {
-        let at = format!("$.texts.{owner}");
-        if !owners.contains_key(owner.as_str()) {
-            problems.push(problem(at, "no record type with texts is called so"));
-            continue;
-        }
-        for (k, row) in rows.as_array().into_iter().flatten().enumerate() {
-            check_text(&format!("{at}[{k}]"), row, &mut problems);
-        }
-    }
-    problems
 }
 
 /// Orders organisations so that a parent comes before its children (the file may list them in any order).
-fn parents_first(rows: &[Value]) -> Vec<Value> {
-    let ids: HashSet<&Value> = rows.iter().filter_map(|r| r.get("id")).collect();
+fn parents_first(rows: Vec<Value>) -> Vec<Value> {
+    let ids: HashSet<Value> = rows.iter().filter_map(|r| r.get("id").cloned()).collect();
     let mut placed: HashSet<Value> = HashSet::new();
     let mut ordered = Vec::with_capacity(rows.len());
-    let mut rest: Vec<&Value> = rows.iter().collect();
+    let mut rest = rows;
     while !rest.is_empty() {
         let before = rest.len();
-        rest.retain(|row| {
-            let parent = row.get("parentId").filter(|p| !p.is_null() && ids.contains(p));
+        let mut waiting = Vec::new();
+        for row in rest {
+            let parent = row.get("parentId").filter(|p| !p.is_null() && ids.contains(*p));
             if parent.is_none_or(|p| placed.contains(p)) {
                 placed.insert(row["id"].clone());
-                ordered.push((*row).clone());
-                false
+                ordered.push(row);
             } else {
-                true
+                waiting.push(row);
             }
-        });
-        if rest.len() == before {
-            // A cycle: the database refuses it, and the import with it.
-            ordered.extend(rest.drain(..).cloned());
         }
+        if waiting.len() == before {
+            // A cycle: the database refuses it, and the import with it.
+            ordered.extend(waiting);
+            break;
+        }
+        rest = waiting;
     }
     ordered
 }
 
-/// Replaces the texts of every record the file has texts for.
-async fn write_texts(db: &impl ConnectionTrait, owner: TextOwner, rows: &[Value]) -> Result<(), Error> {
-    let mut by_owner: BTreeMap<Uuid, Texts> = BTreeMap::new();
-    for row in rows {
-        let str_of = |key: &str| row[key].as_str().unwrap_or_default();
-        let Ok(id) = Uuid::parse_str(str_of("ownerId")) else {
-            continue;
-        };
-        by_owner
-            .entry(id)
-            .or_default()
-            .add(str_of("field"), str_of("lang"), str_of("text"));
+/// Rows written per batch.
+const BATCH: usize = 2000;
+
+/// Writes the texts of one record type, batch by batch: the first time a record appears its texts in the
+/// registry are replaced; the records written are indexed for search once all their texts are in.
+async fn write_texts(
+    db: &impl ConnectionTrait,
+    staged: &Staged,
+    owner: TextOwner,
+    progress: &ProgressBar,
+) -> Result<(), Error> {
+    let mut written: HashSet<Uuid> = HashSet::new();
+    for batch in staged.batches(Section::Texts, owner.table(), BATCH)? {
+        let batch = batch?;
+        let mut by_owner: BTreeMap<Uuid, Texts> = BTreeMap::new();
+        for row in &batch {
+            let str_of = |key: &str| row[key].as_str().unwrap_or_default();
+            let Ok(id) = Uuid::parse_str(str_of("ownerId")) else {
+                continue;
+            };
+            by_owner
+                .entry(id)
+                .or_default()
+                .add(str_of("field"), str_of("lang"), str_of("text"));
+        }
+        let new: Vec<Uuid> = by_owner.keys().copied().filter(|id| written.insert(*id)).collect();
+        for chunk in new.chunks(500) {
+            let delete = Query::delete()
+                .from_table(owner.text_table())
+                .and_where(Expr::col(Alias::new("owner_id")).is_in(chunk.iter().copied()))
+                .to_owned();
+            db.execute(&delete).await?;
+        }
+        let records: Vec<(Uuid, &Texts)> = by_owner.iter().map(|(id, texts)| (*id, texts)).collect();
+        text::insert_unindexed(db, owner, &records).await?;
+        progress.inc(batch.len() as u64);
     }
-    let ids: Vec<Uuid> = by_owner.keys().copied().collect();
-    for chunk in ids.chunks(500) {
-        let delete = Query::delete()
-            .from_table(owner.text_table())
-            .and_where(Expr::col(Alias::new("owner_id")).is_in(chunk.iter().copied()))
-            .to_owned();
-        db.execute(&delete).await?;
-    }
-    crate::service::search_index::forget(db, owner, &ids).await?;
-    let records: Vec<(Uuid, &Texts)> = by_owner.iter().map(|(id, texts)| (*id, texts)).collect();
-    text::insert(db, owner, &records).await?;
+    let written: Vec<Uuid> = written.into_iter().collect();
+    search_index::refresh_many(db, owner, &written).await?;
     Ok(())
 }
 
-/// Imports `file`, which [`validate`] found sound, in one transaction; `progress` counts the rows written.
+/// Imports `file`, checking it first; refused whole when it has a problem.
 pub async fn import(db: &DatabaseConnection, file: &Value, progress: &ProgressBar) -> Result<u64, Error> {
-    let problems = validate(file);
-    if let Some(first) = problems.first() {
+    let bytes = serde_json::to_vec(file).map_err(|e| Error::Internal(e.to_string()))?;
+    let staged = stage(&bytes[..])?;
+    import_staged(db, &staged, progress).await
+}
+
+/// Imports a file [`stage`] read, in one transaction; refused whole when it has a problem. `progress`
+/// counts the rows written.
+pub async fn import_staged(db: &DatabaseConnection, staged: &Staged, progress: &ProgressBar) -> Result<u64, Error> {
+    if let Some(first) = staged.problems.first() {
         return Err(Error::BadInput(format!(
             "{} problems, the first: {first}",
-            problems.len()
+            staged.problem_count
         )));
     }
-    let empty = Vec::new();
-    let rows_of = |section: &str, table: &str| file[section].get(table).and_then(Value::as_array).unwrap_or(&empty);
-    let total: usize = TABLES.iter().map(|t| rows_of("records", t).len()).sum::<usize>()
-        + TextOwner::ALL
-            .iter()
-            .map(|o| rows_of("texts", o.table()).len())
-            .sum::<usize>();
-    progress.set_length(total as u64);
+    let total = staged.total();
+    progress.set_length(total);
     let txn = crate::db::begin_bulk_write(db).await?;
     let before = snapshot::take(&txn).await?;
+    // Into an empty registry every record is new: its CREATE event is written with its batch. Otherwise
+    // the events come from comparing the registry before and after.
+    let fresh = before.is_empty();
+    let at = chrono::Utc::now();
     for table in TABLES {
-        let rows = rows_of("records", table);
+        let record_type = record_type_of_table(table).filter(|_| fresh);
         if *table == "organisation" {
-            write(&txn, table, &parents_first(rows)).await?;
-        } else {
-            write(&txn, table, rows).await?;
+            let mut rows = Vec::new();
+            for batch in staged.batches(Section::Records, table, BATCH)? {
+                rows.extend(batch?);
+            }
+            for batch in parents_first(rows).chunks(BATCH) {
+                write(&txn, table, batch).await?;
+                record_created(&txn, record_type, batch, at).await?;
+                progress.inc(batch.len() as u64);
+            }
+            continue;
         }
-        progress.inc(rows.len() as u64);
+        for batch in staged.batches(Section::Records, table, BATCH)? {
+            let batch = batch?;
+            write(&txn, table, &batch).await?;
+            record_created(&txn, record_type, &batch, at).await?;
+            progress.inc(batch.len() as u64);
+        }
     }
     for owner in TextOwner::ALL {
-        let rows = rows_of("texts", owner.table());
-        write_texts(&txn, owner, rows).await?;
-        progress.inc(rows.len() as u64);
+        write_texts(&txn, staged, owner, progress).await?;
     }
     crate::service::region_count::rebuild(&txn).await?;
-    // Into an empty registry the rows after the write are exactly the file's, so its events come from the
-    // file, without a second export of everything just written.
-    let changes = if before.is_empty() {
-        snapshot::created_from(file)
+    if fresh {
+        txn.commit().await?;
     } else {
-        snapshot::changes(&before, &snapshot::take(&txn).await?)
-    };
-    change_feed::commit(txn, chrono::Utc::now(), &changes).await?;
+        let changes = snapshot::changes(&before, &snapshot::take(&txn).await?);
+        change_feed::commit(txn, at, &changes).await?;
+    }
     let text_tables: Vec<String> = TextOwner::ALL.iter().map(|o| format!("{}_text", o.table())).collect();
     let tables: Vec<&str> = TABLES
         .iter()
         .copied()
         .chain(text_tables.iter().map(String::as_str))
+        .chain([
+            "search_term",
+            "initiative_participant",
+            "initiative_region",
+            "activity_region",
+            "change_event",
+        ])
         .collect();
     crate::db::analyze(db, &tables).await?;
     progress.finish();
-    Ok(total as u64)
+    Ok(total)
+}
+
+/// The CREATE events of records just written, when their table holds records of the feed.
+async fn record_created(
+    db: &impl ConnectionTrait,
+    record_type: Option<crate::service::id::NodeType>,
+    rows: &[Value],
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Error> {
+    let Some(record_type) = record_type else { return Ok(()) };
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .filter_map(|row| row["id"].as_str().and_then(|id| Uuid::parse_str(id).ok()))
+        .collect();
+    for chunk in ids.chunks(1000) {
+        change_feed::record_created(db, record_type, chunk, Some(at)).await?;
+    }
+    Ok(())
 }

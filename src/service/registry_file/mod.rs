@@ -15,10 +15,12 @@
 
 mod export;
 mod import;
+mod stage;
 mod tables;
 
 pub use export::{Personal, export, write_csv};
-pub use import::{ImportProblem, import, validate};
+pub use import::{ImportProblem, import, import_staged, validate};
+pub use stage::{Staged, stage};
 pub use tables::TABLES;
 
 /// The format marker at the top of the file.

@@ -561,7 +561,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         let refs: Vec<(Uuid, &Texts)> = texts.iter().map(|(id, t)| (*id, t)).collect();
         text::insert(self.db, TextOwner::Theme, &refs).await?;
         let new: Vec<Uuid> = texts.iter().map(|(id, _)| *id).collect();
-        change_feed::record_created(self.db, NodeType::Theme, &new).await?;
+        change_feed::record_created(self.db, NodeType::Theme, &new, None).await?;
         Ok(ids)
     }
 
@@ -614,7 +614,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         let count = models.len();
         self.insert(models).await?;
         self.texts(owner, &ids, &texts).await?;
-        change_feed::record_created(self.db, record_type, &ids).await?;
+        change_feed::record_created(self.db, record_type, &ids, None).await?;
         self.advance(2 * count);
         Ok(())
     }
@@ -628,7 +628,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         let count = models.len();
         self.insert(models).await?;
         for chunk in ids.chunks(CHUNK) {
-            change_feed::record_created(self.db, record_type, chunk).await?;
+            change_feed::record_created(self.db, record_type, chunk, None).await?;
         }
         self.advance(2 * count);
         Ok(())
