@@ -43,30 +43,43 @@ fn word_column(name: &str, backend: DbBackend) -> ColumnDef {
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let backend = manager.get_database_backend();
-        manager
-            .create_table(
-                Table::create()
-                    .table(Alias::new("search_term"))
-                    .col(ColumnDef::new("kind").small_integer().not_null())
-                    .col(ColumnDef::new("record_id").uuid().not_null())
-                    .col(ColumnDef::new("lang").string_len(35).not_null())
-                    .col(word_column("word", backend))
-                    .col(word_column("stem", backend))
-                    .col(ColumnDef::new("weight").small_integer().not_null())
-                    .to_owned(),
-            )
-            .await?;
-        // No primary key: Kartla writes each (record, language, word) once, and finds a record's rows for
-        // replacing by `record_id` alone (UUIDs are unique across kinds).
-        manager
-            .create_index(index("search_term", &["record_id"]).to_owned())
-            .await?;
-        manager
-            .create_index(index("search_term", &["word", "kind", "record_id"]).to_owned())
-            .await?;
+        let mut table = Table::create();
+        table
+            .table(Alias::new("search_term"))
+            .col(word_column("word", backend))
+            .col(ColumnDef::new("lang").string_len(35).not_null())
+            .col(ColumnDef::new("weight").small_integer().not_null())
+            .col(ColumnDef::new("kind").small_integer().not_null())
+            .col(ColumnDef::new("record_id").uuid().not_null())
+            .col(word_column("stem", backend))
+            // Kartla writes each (record, language, word) once. The key orders rows by word, then by what
+            // ranks them, then by what breaks ties: a prefix is one range, and the best matches of a word
+            // come out in page order. SQLite and MariaDB keep the rows in this order (WITHOUT ROWID, and
+            // InnoDB's clustered key), so the range reads no other page.
+            .primary_key(
+                Index::create()
+                    .col("word")
+                    .col("lang")
+                    .col("weight")
+                    .col("kind")
+                    .col("record_id"),
+            );
+        if backend == DbBackend::Sqlite {
+            table.extra("WITHOUT ROWID");
+        }
+        manager.create_table(table).await?;
         manager
             .create_index(index("search_term", &["stem", "lang", "weight", "kind", "record_id"]).to_owned())
             .await?;
+        manager
+            .create_index(index("search_term", &["record_id"]).to_owned())
+            .await?;
+        // Search leaves archived records out; the few archived ones are found by this index.
+        for archivable in ["initiative", "activity"] {
+            manager
+                .create_index(index(archivable, &["archived_at"]).to_owned())
+                .await?;
+        }
         manager
             .create_table(
                 Table::create()
@@ -79,6 +92,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for archivable in ["initiative", "activity"] {
+            manager
+                .drop_index(
+                    Index::drop()
+                        .name(format!("idx_{archivable}_archived_at"))
+                        .table(Alias::new(archivable))
+                        .to_owned(),
+                )
+                .await?;
+        }
         drop_all(manager, &["search_index_state", "search_term"]).await
     }
 }

@@ -9,8 +9,8 @@
 //! - `activity_region`: the same per activity.
 //!
 //! Counts change by increments (`n = n + 1`), which the database applies to the latest committed row under
-//! its row lock, so concurrent writes never lose one another's change. Cells that fall to 0 stay, and
-//! readers skip them.
+//! its row lock, so concurrent writes never lose one another's change. A cell that falls to 0 is removed,
+//! so every row counts something and readers count rows.
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ActiveEnum, ConnectionTrait, DbErr};
@@ -66,35 +66,47 @@ impl Cell {
         }
     }
 
-    /// Adds `delta` to the cell (made with 0 when missing); its count afterwards.
+    /// Adds `delta` to the cell (made when missing, removed when it falls to 0); its count afterwards.
     async fn add(&self, db: &impl ConnectionTrait, delta: i64) -> Result<i64, DbErr> {
         let [(left, left_id), (right, right_id)] = self.keys;
-        let insert = Query::insert()
+        // One statement that adds under the row's lock, or makes the row: concurrent writes of one cell
+        // queue on that lock and each adds to the count the one before left.
+        let upsert = Query::insert()
             .into_table(Alias::new(self.table))
             .columns([Alias::new(left), Alias::new(right), Alias::new(self.count)])
-            .values_panic([left_id.into(), right_id.into(), 0i64.into()])
+            .values_panic([left_id.into(), right_id.into(), delta.into()])
             .on_conflict(
                 OnConflict::columns([Alias::new(left), Alias::new(right)])
-                    .do_nothing_on([Alias::new(left)])
+                    .value(
+                        Alias::new(self.count),
+                        Expr::col((Alias::new(self.table), Alias::new(self.count))).add(delta),
+                    )
                     .to_owned(),
             )
             .to_owned();
-        db.execute(&insert).await?;
-        let update = Query::update()
-            .table(Alias::new(self.table))
-            .value(Alias::new(self.count), Expr::col(Alias::new(self.count)).add(delta))
-            .and_where(Expr::col(Alias::new(left)).eq(left_id))
-            .and_where(Expr::col(Alias::new(right)).eq(right_id))
-            .to_owned();
-        db.execute(&update).await?;
+        db.execute(&upsert).await?;
+        let key = || {
+            sea_orm::Condition::all()
+                .add(Expr::col(Alias::new(left)).eq(left_id))
+                .add(Expr::col(Alias::new(right)).eq(right_id))
+        };
         let read = Query::select()
             .column(Alias::new(self.count))
             .from(Alias::new(self.table))
-            .and_where(Expr::col(Alias::new(left)).eq(left_id))
-            .and_where(Expr::col(Alias::new(right)).eq(right_id))
+            .cond_where(key())
             .to_owned();
         let row = db.query_one(&read).await?;
-        Ok(row.map(|r| r.try_get::<i64>("", self.count)).transpose()?.unwrap_or(0))
+        let count = row.map(|r| r.try_get::<i64>("", self.count)).transpose()?.unwrap_or(0);
+        if count == 0 {
+            // Only cells that count something are kept, so readers count rows and read no other column.
+            let empty = Query::delete()
+                .from_table(Alias::new(self.table))
+                .cond_where(key())
+                .and_where(Expr::col(Alias::new(self.count)).eq(0))
+                .to_owned();
+            db.execute(&empty).await?;
+        }
+        Ok(count)
     }
 }
 
@@ -197,6 +209,12 @@ pub async fn organisation_moved(
                 .to_owned();
             db.execute(&update).await?;
         }
+        let empty = Query::delete()
+            .from_table(Alias::new(table))
+            .and_where(Expr::col(Alias::new("participating")).eq(0))
+            .and_where(of(table, owner).in_subquery(owners.clone()))
+            .to_owned();
+        db.execute(&empty).await?;
     }
     Ok(())
 }

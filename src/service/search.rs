@@ -103,32 +103,87 @@ fn row_score(word: &QueryWord, lang: Option<&str>) -> Expr {
     weight.add(Into::<Expr>::into(whole)).add(in_lang)
 }
 
+/// The rows one word matches, each index read on its own (a prefix is one range of the key, a stem one of
+/// its index), joined by `union`.
+fn rows_of(word: &QueryWord, columns: &[&str], union: UnionType) -> SelectStatement {
+    let select = |condition: sea_orm::Condition| {
+        Query::select()
+            .columns(columns.iter().map(|c| Alias::new(*c)))
+            .from(Alias::new("search_term"))
+            .cond_where(condition)
+            .to_owned()
+    };
+    let mut rows = select(word.prefix());
+    rows.union(union, select(word.stemmed()));
+    rows
+}
+
 /// Per matching record, the best score of one word's rows: `(kind, record_id, best)`.
 fn best_of(word: &QueryWord, lang: Option<&str>) -> SelectStatement {
     Query::select()
         .columns([Alias::new("kind"), Alias::new("record_id")])
         .expr_as(Func::max(row_score(word, lang)), Alias::new("best"))
-        .from(Alias::new("search_term"))
-        .cond_where(word.matches())
+        .from_subquery(
+            // UNION ALL: a row read twice scores the same.
+            rows_of(
+                word,
+                &["kind", "record_id", "lang", "weight", "word", "stem"],
+                UnionType::All,
+            ),
+            Alias::new("matched"),
+        )
         .add_group_by([col("kind"), col("record_id")])
         .to_owned()
 }
 
-/// Every hit of the query, unordered, as `(id, kind, score)` rows: records every word matches, scored by the
-/// sum of each word's best, archived initiatives and activities left out. `lang` is the request's language.
-pub fn all_hits(query: &str, lang: Option<&str>, backend: DbBackend) -> Result<SelectStatement, Error> {
+/// `SELECT id FROM initiative ... UNION ALL SELECT id FROM activity ...`: the archived records, which leave
+/// search as they leave lists.
+fn archived() -> SelectStatement {
+    let of = |table: &str| {
+        Query::select()
+            .column(Alias::new("id"))
+            .from(Alias::new(table))
+            .and_where(col("archived_at").is_not_null())
+            .to_owned()
+    };
+    let mut archived = of("initiative");
+    archived.union(UnionType::All, of("activity"));
+    archived
+}
+
+fn words_of(query: &str) -> Result<Vec<QueryWord>, Error> {
     let words = query_words(query, "query")?;
     if words.is_empty() {
         return Err(Error::BadInput("`query` must contain at least one word".into()));
     }
-    let hits = if let [word] = words.as_slice() {
+    Ok(words)
+}
+
+/// The records the query finds, one row each (`record_id`), for `totalCount`: no score is computed.
+pub fn matching(query: &str) -> Result<SelectStatement, Error> {
+    let words = words_of(query)?;
+    // UNION, not ALL: a record has many matching rows, and is counted once.
+    let ids = |word: &QueryWord| rows_of(word, &["record_id"], UnionType::Distinct);
+    let mut found = Query::select()
+        .column(Alias::new("record_id"))
+        .from_subquery(ids(&words[0]), Alias::new("first_word"))
+        .and_where(col("record_id").not_in_subquery(archived()))
+        .to_owned();
+    for word in &words[1..] {
+        found.and_where(col("record_id").in_subquery(ids(word)));
+    }
+    Ok(found)
+}
+
+/// Every hit of the query, unordered, as `(id, kind, score)` rows: records every word matches, scored by the
+/// sum of each word's best, archived initiatives and activities left out. `lang` is the request's language.
+fn all_hits(words: &[QueryWord], lang: Option<&str>, backend: DbBackend) -> SelectStatement {
+    let hits = if let [word] = words {
         Query::select()
             .column(Alias::new("kind"))
             .expr_as(col("record_id"), Alias::new("id"))
-            .expr_as(Func::max(row_score(word, lang)), Alias::new("score"))
-            .from(Alias::new("search_term"))
-            .cond_where(word.matches())
-            .add_group_by([col("kind"), col("record_id")])
+            .expr_as(col("best"), Alias::new("score"))
+            .from_subquery(best_of(word, lang), Alias::new("best_rows"))
             .to_owned()
     } else {
         let mut union = best_of(&words[0], lang);
@@ -153,25 +208,76 @@ pub fn all_hits(query: &str, lang: Option<&str>, backend: DbBackend) -> Result<S
             .and_having(Expr::cust("COUNT(*)").eq(words.len() as i64))
             .to_owned()
     };
-    let mut archived = Query::select()
-        .column(Alias::new("id"))
-        .from(Alias::new("initiative"))
-        .and_where(col("archived_at").is_not_null())
-        .to_owned();
-    archived.union(
-        UnionType::All,
-        Query::select()
-            .column(Alias::new("id"))
-            .from(Alias::new("activity"))
-            .and_where(col("archived_at").is_not_null())
-            .to_owned(),
-    );
-    // Archived records leave search as they leave lists.
-    Ok(Query::select()
+    Query::select()
         .columns([Alias::new("id"), Alias::new("kind"), Alias::new("score")])
         .from_subquery(hits, Alias::new("found"))
-        .and_where(col("id").not_in_subquery(archived))
-        .to_owned())
+        .and_where(col("id").not_in_subquery(archived()))
+        .to_owned()
+}
+
+/// The best score a one-word query can give: a whole word in a title or name in the request's language.
+const TOP_SCORE: i64 = 221;
+
+/// The first page of a one-word query, read straight from the index when the records with the best score
+/// fill it: those whose title or name has the word (or its stem) in the request's language, in (kind, ID)
+/// order, which is the order of both indexes. `None` when they do not fill the page; the full ranking
+/// then decides.
+async fn top_page(
+    db: &impl ConnectionTrait,
+    word: &QueryWord,
+    lang: &str,
+    limit: u64,
+    after: Option<&Hit>,
+) -> Result<Option<SearchPage>, Error> {
+    if after.is_some_and(|hit| hit.score != TOP_SCORE) {
+        return Ok(None);
+    }
+    let mut reads = vec![("word", word.word.clone())];
+    if let Some(stem) = word.stem_in(lang) {
+        reads.push(("stem", stem.to_owned()));
+    }
+    let mut found: Vec<(i16, Uuid)> = Vec::new();
+    for (column, value) in reads {
+        let mut select = Query::select()
+            .columns([Alias::new("kind"), Alias::new("record_id")])
+            .from(Alias::new("search_term"))
+            .and_where(col(column).eq(value))
+            .and_where(col("lang").eq(lang))
+            .and_where(col("weight").eq(2))
+            .and_where(col("record_id").not_in_subquery(archived()))
+            .order_by(Alias::new("kind"), Order::Asc)
+            .order_by(Alias::new("record_id"), Order::Asc)
+            .limit(limit + 1)
+            .to_owned();
+        if let Some(hit) = after {
+            let kind = hit.kind as i16;
+            select.cond_where(
+                sea_orm::Condition::any()
+                    .add(col("kind").gt(kind))
+                    .add(col("kind").eq(kind).and(col("record_id").gt(hit.id))),
+            );
+        }
+        for row in db.query_all(&select).await? {
+            found.push((row.try_get("", "kind")?, row.try_get("", "record_id")?));
+        }
+    }
+    found.sort();
+    found.dedup();
+    if (found.len() as u64) <= limit {
+        return Ok(None);
+    }
+    let hits = found
+        .into_iter()
+        .take(limit as usize)
+        .filter_map(|(code, id)| {
+            HitKind::from_code(i64::from(code)).map(|kind| Hit {
+                kind,
+                id,
+                score: TOP_SCORE,
+            })
+        })
+        .collect();
+    Ok(Some(SearchPage { hits, has_next: true }))
 }
 
 /// One page of hits, best first, after `after` (a hit's cursor).
@@ -182,7 +288,14 @@ pub async fn search(
     limit: u64,
     after: Option<&str>,
 ) -> Result<SearchPage, Error> {
-    let union = all_hits(query, lang, db.get_database_backend())?;
+    let words = words_of(query)?;
+    let after = after.map(Hit::from_cursor).transpose()?;
+    if let ([word], Some(lang)) = (words.as_slice(), lang)
+        && let Some(page) = top_page(db, word, lang, limit, after.as_ref()).await?
+    {
+        return Ok(page);
+    }
+    let union = all_hits(&words, lang, db.get_database_backend());
     let mut select = Query::select()
         .columns([Alias::new("id"), Alias::new("kind"), Alias::new("score")])
         .from_subquery(union, Alias::new("hits"))
@@ -191,8 +304,7 @@ pub async fn search(
         .order_by(Alias::new("id"), Order::Asc)
         .limit(limit + 1)
         .to_owned();
-    if let Some(cursor) = after {
-        let hit = Hit::from_cursor(cursor)?;
+    if let Some(hit) = after {
         let (score, kind) = (Expr::col(Alias::new("score")), Expr::col(Alias::new("kind")));
         select.cond_where(
             sea_orm::Condition::any()

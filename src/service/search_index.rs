@@ -176,8 +176,8 @@ pub async fn add(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uuid, 
         .iter()
         .flat_map(|(id, texts)| entries(texts).into_iter().map(move |entry| (*id, entry)))
         .collect();
-    // Six parameters a row.
-    for chunk in rows.chunks(1000) {
+    // Rows of about 60 bytes: twice the usual count still keeps a statement under one TCP segment.
+    for chunk in rows.chunks(2 * crate::db::ROWS_PER_STATEMENT) {
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new("search_term"))
@@ -348,19 +348,35 @@ fn after_prefix(prefix: &str) -> Option<String> {
 impl QueryWord {
     /// Rows whose word is this word, or has its stem in the row's language.
     pub fn whole(&self) -> Condition {
-        let mut whole = Condition::any().add(col("word").eq(self.word.as_str()));
+        Condition::any()
+            .add(col("word").eq(self.word.as_str()))
+            .add(self.stemmed())
+    }
+
+    /// Rows whose word has this word's stem in the row's language.
+    pub fn stemmed(&self) -> Condition {
+        let mut stemmed = Condition::any();
         for (stem, langs) in &self.stems {
-            whole = whole.add(
+            stemmed = stemmed.add(
                 Condition::all()
                     .add(col("stem").eq(stem.as_str()))
                     .add(col("lang").is_in(langs.iter().copied())),
             );
         }
-        whole
+        stemmed
     }
 
-    /// Rows whose word starts with this word (a byte range, so every database reads it from its index).
-    fn prefix(&self) -> Condition {
+    /// This word's stem in language `lang`, when it has a stemmer.
+    pub fn stem_in(&self, lang: &str) -> Option<&str> {
+        self.stems
+            .iter()
+            .find(|(_, langs)| langs.contains(&lang))
+            .map(|(stem, _)| stem.as_str())
+    }
+
+    /// Rows whose word starts with this word (a byte range, so every database reads it from its index);
+    /// the word itself is among them.
+    pub fn prefix(&self) -> Condition {
         let mut range = Condition::all().add(col("word").gte(self.word.as_str()));
         if let Some(end) = after_prefix(&self.word) {
             range = range.add(col("word").lt(end));

@@ -45,12 +45,45 @@ where
     T: sea_orm::TryGetable + Ord,
     (T, i64): TryGetableMany,
 {
+    grouped(db, wanted, statement, true).await
+}
+
+/// [`facet`] for pairs that are distinct already: counts rows.
+async fn distinct_facet<T>(
+    db: &impl ConnectionTrait,
+    wanted: bool,
+    statement: SelectStatement,
+) -> Result<Vec<(T, i64)>, Error>
+where
+    T: sea_orm::TryGetable + Ord,
+    (T, i64): TryGetableMany,
+{
+    grouped(db, wanted, statement, false).await
+}
+
+async fn grouped<T>(
+    db: &impl ConnectionTrait,
+    wanted: bool,
+    statement: SelectStatement,
+    distinct: bool,
+) -> Result<Vec<(T, i64)>, Error>
+where
+    T: sea_orm::TryGetable + Ord,
+    (T, i64): TryGetableMany,
+{
     if !wanted {
         return Ok(Vec::new());
     }
     let grouped = Query::select()
         .column(Alias::new("v"))
-        .expr_as(Expr::col(Alias::new("i")).count_distinct(), Alias::new("n"))
+        .expr_as(
+            if distinct {
+                Expr::col(Alias::new("i")).count_distinct()
+            } else {
+                Expr::col(Alias::new("i")).count()
+            },
+            Alias::new("n"),
+        )
         .from_subquery(statement, Alias::new("pairs"))
         .group_by_col(Alias::new("v"))
         .to_owned();
@@ -197,9 +230,9 @@ pub async fn statistics(
         .expr_as(Expr::col(Alias::new("initiative_id")), Alias::new("i"))
         .from(Alias::new("initiative_region"))
         .and_where(Expr::col(Alias::new("initiative_id")).in_subquery(ids))
-        .and_where(Expr::col(Alias::new("participating")).gt(0))
         .to_owned();
-    let by_region = facet(
+    // One row per (initiative, county), each counting at least one.
+    let by_region = distinct_facet(
         db,
         facets.region,
         pairs(Expr::col(Alias::new("county_id")), participants),

@@ -213,8 +213,21 @@ pub async fn insert_unindexed(
                 .flat_map(move |(field, list)| list.iter().map(move |text| (*id, field.as_str(), text)))
         })
         .collect();
-    // Five parameters a row: a chunk stays far below every database's limit on parameters.
-    for chunk in rows.chunks(1000) {
+    // As many rows a statement as keep its values under one TCP segment (texts differ in length).
+    let mut chunks: Vec<&[(Uuid, &str, &Localized)]> = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (k, (_, field, text)) in rows.iter().enumerate() {
+        let size = 64 + field.len() + 2 * text.text.len();
+        if k > start && (bytes + size > crate::db::STATEMENT_BYTES || k - start == crate::db::ROWS_PER_STATEMENT) {
+            chunks.push(&rows[start..k]);
+            (start, bytes) = (k, 0);
+        }
+        bytes += size;
+    }
+    if start < rows.len() {
+        chunks.push(&rows[start..]);
+    }
+    for chunk in chunks {
         let mut insert = Query::insert();
         insert
             .into_table(owner.text_table())

@@ -35,6 +35,7 @@ mod relations;
 mod request_errors;
 mod schema;
 mod search;
+mod search_index;
 mod seed;
 mod statements;
 mod statistics;

@@ -65,7 +65,6 @@ impl Loader<ParticipationOf> for RegistryLoader {
                 .expr_as(Expr::col(Alias::new("participating")), Alias::new("n"))
                 .from(Alias::new(table))
                 .and_where(Expr::col(Alias::new(owner)).is_in(owners))
-                .and_where(Expr::col(Alias::new("participating")).gt(0))
                 .to_owned();
             for row in self.db.query_all(&statement).await? {
                 let owner: Uuid = row.try_get("", "owner")?;

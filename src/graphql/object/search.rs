@@ -59,9 +59,7 @@ pub async fn run(
         .or_else(|| ctx.data_opt::<FallbackLanguages>().and_then(|f| f.0.first()))
         .map(|tag| tag.split('-').next().unwrap_or_default().to_ascii_lowercase());
     let lang = lang.as_deref();
-    let total = TotalCount::Query(Box::new(
-        search::all_hits(query, lang, db.get_database_backend()).extend()?,
-    ));
+    let total = TotalCount::Query(Box::new(search::matching(query).extend()?));
     let page = search::search(db, query, lang, limit, after.as_deref())
         .await
         .extend()?;

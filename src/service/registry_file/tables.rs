@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use crate::entity::*;
 
-/// Rows per INSERT: well within every database's limit on parameters.
+/// Rows per INSERT: records of up to about 250 bytes, so a statement stays under one TCP segment
+/// ([`crate::db::ROWS_PER_STATEMENT`]).
 const CHUNK: usize = 200;
 
 /// Reads every row of `E` in primary-key order.

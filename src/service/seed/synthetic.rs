@@ -27,7 +27,7 @@ use crate::service::change_feed;
 use crate::service::id::NodeType;
 use crate::service::text::{self, TextOwner, Texts};
 
-/// Rows per INSERT statement (13 columns at most: well under every database's limit on parameters).
+/// Activities per batch of generated records (written [`crate::db::ROWS_PER_STATEMENT`] rows per INSERT).
 const CHUNK: usize = 1000;
 
 /// Initiatives per unit of scale.
@@ -660,7 +660,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         while models.peek().is_some() {
             let chunk: Vec<_> = models
                 .by_ref()
-                .take(CHUNK)
+                .take(crate::db::ROWS_PER_STATEMENT)
                 .map(IntoActiveModel::into_active_model)
                 .collect();
             <<M as Identified>::Active as ActiveModelTrait>::Entity::insert_many(chunk)
