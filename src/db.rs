@@ -114,15 +114,13 @@ pub async fn begin_write(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::Da
     .await
 }
 
-/// Rows per multi-row INSERT of a bulk write, and [`STATEMENT_BYTES`] the size its values should stay
-/// under. sqlx does not set `TCP_NODELAY` on its connections, so a statement whose message spans more than
-/// one TCP segment (64 KiB on the loopback) waits for the server's delayed acknowledgement, about 40 ms,
-/// before its last segment leaves: the scale-1 synthetic load took 121 s on PostgreSQL over TCP and 39 s
-/// over a Unix socket with 1,000 rows per INSERT. Statements under one segment never wait.
-pub const ROWS_PER_STATEMENT: usize = 250;
-
-/// See [`ROWS_PER_STATEMENT`].
-pub const STATEMENT_BYTES: usize = 48 * 1024;
+/// Rows per multi-row INSERT of a bulk write: as many as every database's limit on parameters allows for
+/// rows of up to 16 columns (SQLite's 32,766). Fewer, larger statements are faster over TCP: sqlx sets no
+/// `TCP_NODELAY`, and a statement larger than the socket's send buffer waits for the server's delayed
+/// acknowledgement (about 40 ms) before its last part leaves. The scale-1 synthetic load on PostgreSQL:
+/// 284 s with 250 rows per INSERT, 119 s with 1,000, 39 s with 1,000 over a Unix socket, which has no such
+/// wait.
+pub const ROWS_PER_STATEMENT: usize = 2000;
 
 /// Pages SQLite may keep in memory on the connection of a bulk write (as KiB, negative in its PRAGMA): more
 /// than the scale-1 synthetic registry's 330 MB, so loading it never spills to the WAL mid-transaction.

@@ -45,7 +45,7 @@ pub struct InitiativeFilter {
     active_to: Option<Date>,
     /// Initiatives changed at or after this time.
     updated_since: Option<DateTime<Utc>>,
-    /// Words in the title or description, in any language (case-insensitive).
+    /// Words in the title or description, in any language, matched as `search` matches them.
     query: Option<String>,
     /// Archived initiatives too; they are left out unless this is true.
     #[graphql(default)]

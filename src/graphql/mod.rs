@@ -41,8 +41,14 @@ pub fn build_schema(
         .data(FallbackLanguages(fallback_languages))
         .data(feed)
         .data(MaxLag(max_lag))
+        .data(crate::service::statistics::StatisticsCache::new(
+            STATISTICS_CACHE_ENTRIES,
+        ))
         .finish()
 }
+
+/// Answers of `statistics` kept per instance (a filter and its facets each).
+const STATISTICS_CACHE_ENTRIES: std::num::NonZeroUsize = std::num::NonZeroUsize::new(256).unwrap();
 
 /// What Kartla is, as `__schema.description` and the schema's description in `schema.graphql` say.
 pub const SCHEMA_DESCRIPTION: &str = "Kartla: the registry of the Nordic countries' school-digitalisation work. \

@@ -259,7 +259,9 @@ impl Query {
     }
 
     /// Records matching words in any language, best first: initiatives, activities, goals, consultations and
-    /// organisations. Every word must occur in the record's titles, names or descriptions (case-insensitive).
+    /// organisations. Every word must match a word of the record's titles, names or descriptions: one that
+    /// starts with it or has the same stem, ignoring case and diacritics. A title or name ranks above a
+    /// description, a whole word above a prefix, the request's language above others.
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -356,8 +358,9 @@ impl Query {
             responsible_kind: asked("byResponsibleOrganisationKind"),
             region: asked("byRegion"),
         };
+        let cache = ctx.data::<statistics::StatisticsCache>()?;
         Ok(InitiativeStatistics(
-            statistics::statistics(db, &filter, facets).await.extend()?,
+            cache.statistics(db, &filter, facets).await.extend()?,
         ))
     }
 }

@@ -114,7 +114,9 @@ fn rows_of(word: &QueryWord, columns: &[&str], union: UnionType) -> SelectStatem
             .to_owned()
     };
     let mut rows = select(word.prefix());
-    rows.union(union, select(word.stemmed()));
+    for stem in word.stem_reads() {
+        rows.union(union, select(stem));
+    }
     rows
 }
 
@@ -162,8 +164,25 @@ fn words_of(query: &str) -> Result<Vec<QueryWord>, Error> {
 /// The records the query finds, one row each (`record_id`), for `totalCount`: no score is computed.
 pub fn matching(query: &str) -> Result<SelectStatement, Error> {
     let words = words_of(query)?;
-    // UNION, not ALL: a record has many matching rows, and is counted once.
-    let ids = |word: &QueryWord| rows_of(word, &["record_id"], UnionType::Distinct);
+    // UNION, not ALL: a record has many matching rows, and is counted once. The stem read skips the rows
+    // the prefix read has (most of them: a word that starts with the query word shares its stem).
+    let ids = |word: &QueryWord| {
+        let read = |condition: sea_orm::Condition| {
+            Query::select()
+                .column(Alias::new("record_id"))
+                .from(Alias::new("search_term"))
+                .cond_where(condition)
+                .to_owned()
+        };
+        let mut ids = read(word.prefix());
+        for stem in word.stem_reads() {
+            ids.union(
+                UnionType::Distinct,
+                read(sea_orm::Condition::all().add(stem).add(word.prefix().not())),
+            );
+        }
+        ids
+    };
     let mut found = Query::select()
         .column(Alias::new("record_id"))
         .from_subquery(ids(&words[0]), Alias::new("first_word"))

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::service::initiative::{InitiativeFilter, select};
 
 /// The facets of a set of initiatives; each list is sorted by count, largest first, then by value.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct InitiativeStatistics {
     /// How many initiatives the filter selects.
     pub total: i64,
@@ -95,9 +95,8 @@ where
     Ok(sorted(out))
 }
 
-/// Which facets to count: each is one GROUP BY, and some (regions, over every participation) cost far
-/// more than others, so only those asked for are counted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which facets to count: each is one GROUP BY, so only those asked for are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Facets {
     /// The total and the statuses (the total is the sum of the statuses).
     pub status: bool,
@@ -249,4 +248,40 @@ pub async fn statistics(
         by_responsible_kind,
         by_region,
     })
+}
+
+/// Statistics already counted, by filter and facets, each valid while the change feed's head stands where
+/// it stood when they were counted: every write that can change a count moves the head (in its own
+/// transaction), so an answer from here is the answer a count would give now. A dashboard asking for the
+/// same country on every page view costs one read of the head until something changes. The head is read
+/// from the database, not from this instance's watcher, so a write through another instance counts at once.
+pub struct StatisticsCache(std::sync::Mutex<lru::LruCache<String, (i64, std::sync::Arc<InitiativeStatistics>)>>);
+
+impl StatisticsCache {
+    /// A cache of at most `entries` answers.
+    pub fn new(entries: std::num::NonZeroUsize) -> StatisticsCache {
+        StatisticsCache(std::sync::Mutex::new(lru::LruCache::new(entries)))
+    }
+
+    /// [`statistics`], from the cache when nothing has changed since it was counted.
+    pub async fn statistics(
+        &self,
+        db: &impl ConnectionTrait,
+        filter: &InitiativeFilter,
+        facets: Facets,
+    ) -> Result<std::sync::Arc<InitiativeStatistics>, Error> {
+        let key = format!("{filter:?} {facets:?}");
+        let head = crate::service::change_feed::head_position(db).await?;
+        if let Ok(mut cache) = self.0.lock()
+            && let Some((at, found)) = cache.get(&key)
+            && *at == head
+        {
+            return Ok(found.clone());
+        }
+        let counted = std::sync::Arc::new(statistics(db, filter, facets).await?);
+        if let Ok(mut cache) = self.0.lock() {
+            cache.put(key, (head, counted.clone()));
+        }
+        Ok(counted)
+    }
 }

@@ -213,20 +213,8 @@ pub async fn insert_unindexed(
                 .flat_map(move |(field, list)| list.iter().map(move |text| (*id, field.as_str(), text)))
         })
         .collect();
-    // As many rows a statement as keep its values under one TCP segment (texts differ in length).
-    let mut chunks: Vec<&[(Uuid, &str, &Localized)]> = Vec::new();
-    let (mut start, mut bytes) = (0, 0);
-    for (k, (_, field, text)) in rows.iter().enumerate() {
-        let size = 64 + field.len() + 2 * text.text.len();
-        if k > start && (bytes + size > crate::db::STATEMENT_BYTES || k - start == crate::db::ROWS_PER_STATEMENT) {
-            chunks.push(&rows[start..k]);
-            (start, bytes) = (k, 0);
-        }
-        bytes += size;
-    }
-    if start < rows.len() {
-        chunks.push(&rows[start..]);
-    }
+    // Five parameters a row.
+    let chunks = rows.chunks(crate::db::ROWS_PER_STATEMENT);
     for chunk in chunks {
         let mut insert = Query::insert();
         insert

@@ -103,3 +103,52 @@ async fn statistics_match_the_filtered_list(test_db: TestDb) {
         .await;
     assert_eq!(in_region["initiatives"]["nodes"], json!([{ "number": 11 }]));
 }
+
+on_every_backend!(statistics_follow_every_write);
+
+/// `statistics` answers from a cache while nothing changes; a write moves the feed's head, and the next
+/// answer counts again.
+async fn statistics_follow_every_write(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let query = r#"{ statistics(filter: {country: ["SE"]}) { byRegion { region { name } count } } }"#;
+    let stockholm = |data: &serde_json::Value| {
+        data["statistics"]["byRegion"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["region"]["name"] == "Stockholms län")
+            .and_then(|r| r["count"].as_i64())
+            .unwrap_or(0)
+    };
+    let before = app.query(query).await;
+    assert_eq!(app.query(query).await, before, "nothing changed: the same answer");
+    let activity = crate::helpers::insert_activity(
+        &app.db,
+        seed_id(&["demo", "initiative", "skoldigiplan", "12"]),
+        Status::Ongoing,
+    )
+    .await;
+    let admin = kartla::service::permission::Actor {
+        token_name: "statistics test".into(),
+        role: kartla::entity::enums::AccessRole::Admin,
+        organisation: None,
+    };
+    let change = kartla::service::activity_edit::ParticipationChange {
+        activity,
+        organisation: Some(seed_id(&["organisation", "SE_KOMMUNKOD", "0180"])),
+        status: ParticipationStatus::Participating,
+        expected_version: None,
+        started_on: None,
+        ended_on: None,
+    };
+    let written = kartla::service::activity_edit::set_participation(&app.db, &admin, change)
+        .await
+        .expect("no error");
+    assert!(written.is_ok(), "{written:?}");
+    let after = app.query(query).await;
+    assert_eq!(
+        stockholm(&after),
+        stockholm(&before) + 1,
+        "Stockholm now takes part in one more initiative: {after}"
+    );
+}

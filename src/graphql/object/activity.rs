@@ -221,7 +221,7 @@ pub struct ActivityFilter {
     active_to: Option<Date>,
     /// Activities changed at or after this time.
     updated_since: Option<DateTime<Utc>>,
-    /// Words in the title or description, in any language (case-insensitive).
+    /// Words in the title or description, in any language, matched as `search` matches them.
     query: Option<String>,
     /// Archived activities, and the activities of archived initiatives, too; they are left out unless this
     /// is true.

@@ -145,7 +145,7 @@ pub struct ConsultationFilter {
     organiser: Option<ID>,
     /// Consultations open for input on this day (an open start or end counts as open).
     open_on: Option<Date>,
-    /// Words in the title or description, in any language (case-insensitive).
+    /// Words in the title or description, in any language, matched as `search` matches them.
     query: Option<String>,
 }
 

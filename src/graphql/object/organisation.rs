@@ -228,7 +228,8 @@ pub struct OrganisationFilter {
     parent: Option<ID>,
     /// Organisations with this official identifier, valid now or in the past ("0180", "0301").
     identifier: Option<String>,
-    /// Organisations whose name, in any language, contains these words (case-insensitive).
+    /// Organisations whose name or description, in any language, has these words, matched as `search`
+    /// matches them.
     query: Option<String>,
 }
 

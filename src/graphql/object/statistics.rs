@@ -72,7 +72,7 @@ pub struct RegionCount {
 
 /// Facet counts over exactly the initiatives `initiatives(filter:)` returns with the same filter. Each list
 /// is sorted by count, largest first; multi-valued facets count an initiative once per value.
-pub struct InitiativeStatistics(pub statistics::InitiativeStatistics);
+pub struct InitiativeStatistics(pub std::sync::Arc<statistics::InitiativeStatistics>);
 
 /// Facet counts over exactly the initiatives `initiatives(filter:)` returns with the same filter. Each list
 /// is sorted by count, largest first; multi-valued facets count an initiative once per value.

@@ -241,7 +241,7 @@ async fn record_created(
         .iter()
         .filter_map(|row| row["id"].as_str().and_then(|id| Uuid::parse_str(id).ok()))
         .collect();
-    for chunk in ids.chunks(1000) {
+    for chunk in ids.chunks(crate::db::ROWS_PER_STATEMENT) {
         change_feed::record_created(db, record_type, chunk, Some(at)).await?;
     }
     Ok(())

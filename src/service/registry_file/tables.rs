@@ -11,9 +11,8 @@ use serde_json::Value;
 
 use crate::entity::*;
 
-/// Rows per INSERT: records of up to about 250 bytes, so a statement stays under one TCP segment
-/// ([`crate::db::ROWS_PER_STATEMENT`]).
-const CHUNK: usize = 200;
+/// Rows per INSERT ([`crate::db::ROWS_PER_STATEMENT`]: the widest table has 16 columns).
+const CHUNK: usize = crate::db::ROWS_PER_STATEMENT;
 
 /// Reads every row of `E` in primary-key order.
 async fn rows<E>(db: &impl ConnectionTrait) -> Result<Vec<Value>, DbErr>

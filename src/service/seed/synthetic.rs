@@ -28,7 +28,7 @@ use crate::service::id::NodeType;
 use crate::service::text::{self, TextOwner, Texts};
 
 /// Activities per batch of generated records (written [`crate::db::ROWS_PER_STATEMENT`] rows per INSERT).
-const CHUNK: usize = 1000;
+const CHUNK: usize = 4000;
 
 /// Initiatives per unit of scale.
 pub const INITIATIVES_PER_SCALE: f64 = 5000.0;
@@ -627,7 +627,7 @@ impl<C: ConnectionTrait> Writer<'_, C> {
         let ids: Vec<Uuid> = models.iter().map(Identified::id).collect();
         let count = models.len();
         self.insert(models).await?;
-        for chunk in ids.chunks(CHUNK) {
+        for chunk in ids.chunks(crate::db::ROWS_PER_STATEMENT) {
             change_feed::record_created(self.db, record_type, chunk, None).await?;
         }
         self.advance(2 * count);
