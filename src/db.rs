@@ -122,9 +122,10 @@ pub async fn begin_write(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::Da
 /// wait.
 pub const ROWS_PER_STATEMENT: usize = 2000;
 
-/// Pages SQLite may keep in memory on the connection of a bulk write (as KiB, negative in its PRAGMA): more
-/// than the scale-1 synthetic registry's 330 MB, so loading it never spills to the WAL mid-transaction.
-const BULK_CACHE_KIB: i64 = 1024 * 1024;
+/// Pages SQLite may keep in memory on the connection of a bulk write (as KiB, negative in its PRAGMA). Past
+/// this a transaction spills dirty pages to the WAL and may write a page again later; 320 MiB keeps an
+/// import of the scale-1 registry under 500 MB of memory.
+const BULK_CACHE_KIB: i64 = 320 * 1024;
 
 /// A write transaction for loading many rows at once (`kartla import`, the synthetic registry). On SQLite
 /// its connection gets a page cache large enough for the whole load: with the default 2 MB, a transaction
