@@ -69,7 +69,9 @@ impl MigrationTrait for Migration {
         }
         manager.create_table(table).await?;
         manager
-            .create_index(index("search_term", &["stem", "lang", "weight", "kind", "record_id"]).to_owned())
+            // `word` last, so PostgreSQL finds stem matches outside a prefix's range from the index alone
+            // (SQLite and MariaDB append the key to every index anyway): 58 to 23 ms for "digital".
+            .create_index(index("search_term", &["stem", "lang", "weight", "kind", "record_id", "word"]).to_owned())
             .await?;
         manager
             .create_index(index("search_term", &["record_id"]).to_owned())
