@@ -355,15 +355,7 @@ impl QueryWord {
 
     /// Rows whose word has this word's stem in the row's language.
     pub fn stemmed(&self) -> Condition {
-        let mut stemmed = Condition::any();
-        for (stem, langs) in &self.stems {
-            stemmed = stemmed.add(
-                Condition::all()
-                    .add(col("stem").eq(stem.as_str()))
-                    .add(col("lang").is_in(langs.iter().copied())),
-            );
-        }
-        stemmed
+        self.stem_reads().into_iter().fold(Condition::any(), Condition::add)
     }
 
     /// [`QueryWord::stemmed`] as one condition per stem, each one range of the stem index: SQLite reads an
@@ -396,11 +388,6 @@ impl QueryWord {
         }
         range
     }
-
-    /// Rows this word matches.
-    pub fn matches(&self) -> Condition {
-        Condition::any().add(self.prefix()).add(self.whole())
-    }
 }
 
 /// The records of `owner` that every word matches, as `SELECT record_id`: what a list's `filter.query`
@@ -409,11 +396,23 @@ pub fn records_matching(owner: TextOwner, words: &[QueryWord]) -> SelectStatemen
     let kind = kind_of(owner).unwrap_or_default();
     let mut statement: Option<SelectStatement> = None;
     for word in words.iter().rev() {
+        // The prefix and each stem read on their own, as search reads them: an OR of them is read through
+        // the table on SQLite.
+        let read = |condition: Condition| {
+            Query::select()
+                .column(Alias::new("record_id"))
+                .from(Alias::new("search_term"))
+                .and_where(col("kind").eq(kind))
+                .cond_where(condition)
+                .to_owned()
+        };
+        let mut matching = read(word.prefix());
+        for stem in word.stem_reads() {
+            matching.union(sea_orm::sea_query::UnionType::Distinct, read(stem));
+        }
         let mut select = Query::select()
             .column(Alias::new("record_id"))
-            .from(Alias::new("search_term"))
-            .and_where(col("kind").eq(kind))
-            .cond_where(word.matches())
+            .from_subquery(matching, Alias::new("matching"))
             .to_owned();
         if let Some(inner) = statement.take() {
             select.and_where(col("record_id").in_subquery(inner));
