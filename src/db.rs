@@ -103,11 +103,18 @@ pub fn backend_name(db: &DatabaseConnection) -> &'static str {
 
 /// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
 /// concurrent writers wait for each other (up to the busy timeout) instead of one failing with
-/// "database is locked" when it upgrades from reading; PostgreSQL and MariaDB begin as usual.
+/// "database is locked" when it upgrades from reading. On MariaDB it runs READ COMMITTED, PostgreSQL's
+/// default: under InnoDB's REPEATABLE READ a `DELETE` that finds nothing (a create clears the new record's
+/// texts and index rows) locks the gap where the rows would go, and two creates whose records fall in one
+/// gap each wait for the other's gap lock when they insert, so one is rolled back as a deadlock
+/// (`tests/api/database.rs` makes it happen). Kartla's writes need no snapshot across statements: they
+/// lock what they read and change (versions, the feed's head, an organisation's row for its counts).
 pub async fn begin_write(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
     use sea_orm::TransactionTrait;
+    let isolation_level =
+        (db.get_database_backend() == DbBackend::MySql).then_some(sea_orm::IsolationLevel::ReadCommitted);
     db.begin_with_options(sea_orm::TransactionOptions {
-        isolation_level: None,
+        isolation_level,
         access_mode: None,
         sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
     })

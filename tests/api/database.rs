@@ -91,3 +91,66 @@ async fn sqlite_uses_wal_and_concurrent_writers_wait() {
     }
     assert_eq!(theme::Entity::find().all(&app.db).await.expect("themes").len(), 160);
 }
+
+/// Two writers that index new records at the same time (what two concurrent creates do: clear the record's
+/// index rows, none yet, then insert them) both commit. Under MariaDB's default REPEATABLE READ each
+/// clearing `DELETE` takes a gap lock, each insert then waits for the other's, and InnoDB kills one as a
+/// deadlock: a create failed that way in CI. Write transactions run READ COMMITTED, as on PostgreSQL.
+async fn writers_of_new_records_do_not_deadlock(backend: Backend) {
+    use kartla::service::text::{TextOwner, Texts};
+    let Some(test_db) = TestDb::create(backend).await else {
+        return;
+    };
+    let app = TestApp::spawn(&test_db, InitialSeed::None).await;
+    let mut texts = Texts::default();
+    texts.add("name", "sv", "Skolverket");
+    let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let first = kartla::db::begin_write(&app.db).await.expect("a transaction");
+    let second = kartla::db::begin_write(&app.db).await.expect("a transaction");
+    let forget = kartla::service::search_index::forget;
+    forget(&first, TextOwner::Organisation, &[a])
+        .await
+        .expect("the first clears");
+    forget(&second, TextOwner::Organisation, &[b])
+        .await
+        .expect("the second clears");
+    let add_first = {
+        let texts = texts.clone();
+        tokio::spawn(async move {
+            kartla::service::search_index::add(&first, TextOwner::Organisation, &[(a, &texts)]).await?;
+            first.commit().await
+        })
+    };
+    let added = kartla::service::search_index::add(&second, TextOwner::Organisation, &[(b, &texts)]).await;
+    let second_done = match added {
+        Ok(()) => second.commit().await,
+        Err(error) => Err(error),
+    };
+    let first_done = add_first.await.expect("the task finished");
+    assert!(
+        first_done.is_ok() && second_done.is_ok(),
+        "{first_done:?} {second_done:?}"
+    );
+    let rows = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT COUNT(DISTINCT record_id) FROM search_term",
+        ))
+        .await
+        .expect("a count")
+        .expect("a row")
+        .try_get_by_index::<i64>(0)
+        .expect("a number");
+    assert_eq!(rows, 2, "both records are indexed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writers_of_new_records_do_not_deadlock_on_postgres() {
+    writers_of_new_records_do_not_deadlock(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writers_of_new_records_do_not_deadlock_on_mariadb() {
+    writers_of_new_records_do_not_deadlock(Backend::MySql).await;
+}
