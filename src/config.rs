@@ -61,6 +61,81 @@ pub struct Config {
     pub persisted_query_cache: usize,
     /// When set, only these documents run (and automatic persisted queries are off).
     pub trusted_documents: Option<TrustedDocuments>,
+    /// How webhooks are delivered.
+    pub webhooks: Webhooks,
+}
+
+/// How webhook deliveries are made (see docs/changes.md#webhooks).
+#[derive(Clone, Debug)]
+pub struct Webhooks {
+    /// The key that seals endpoint secrets in the database. Without one, an SQLite file database keeps a
+    /// generated key in a file beside it (`<file>.webhook-key`); on a server database endpoints cannot be
+    /// created until the operator gives one.
+    pub key: Option<crate::service::webhook::secret::WebhookKey>,
+    /// Whether endpoints may use `http://` and loopback, private and link-local addresses.
+    pub allow_insecure_targets: bool,
+    /// How long one delivery may take (connecting, sending, the receiver's answer).
+    pub timeout: std::time::Duration,
+    /// Deliveries this instance makes at once (to different endpoints: one endpoint gets one at a time).
+    pub max_concurrent: usize,
+    /// The waits before each retry of a failed delivery; once they are used up the endpoint is disabled.
+    pub retry_schedule: Vec<std::time::Duration>,
+    /// How long the secret before a rotation still signs.
+    pub rotation_grace: std::time::Duration,
+    /// Whether this instance delivers at all (the API manages endpoints either way).
+    pub deliver: bool,
+}
+
+/// The default of [`Webhooks::retry_schedule`], as the flag takes it: about 27.6 hours in all, so an
+/// endpoint that is down for up to a day gets every event.
+pub const DEFAULT_WEBHOOK_RETRY_SCHEDULE: &str = "5s,5m,30m,2h,5h,10h,10h";
+
+/// The default of [`Webhooks::timeout`], in seconds.
+pub const DEFAULT_WEBHOOK_TIMEOUT_SECONDS: u64 = 15;
+
+/// The default of [`Webhooks::max_concurrent`].
+pub const DEFAULT_WEBHOOK_CONCURRENCY: usize = 8;
+
+/// The default of [`Webhooks::rotation_grace`], in seconds: a day.
+pub const DEFAULT_WEBHOOK_ROTATION_GRACE_SECONDS: u64 = 24 * 3600;
+
+impl Default for Webhooks {
+    fn default() -> Self {
+        Webhooks {
+            key: None,
+            allow_insecure_targets: false,
+            timeout: std::time::Duration::from_secs(DEFAULT_WEBHOOK_TIMEOUT_SECONDS),
+            max_concurrent: DEFAULT_WEBHOOK_CONCURRENCY,
+            retry_schedule: parse_durations(DEFAULT_WEBHOOK_RETRY_SCHEDULE).unwrap_or_default(),
+            rotation_grace: std::time::Duration::from_secs(DEFAULT_WEBHOOK_ROTATION_GRACE_SECONDS),
+            deliver: true,
+        }
+    }
+}
+
+/// A comma-separated list of durations, each a number with a unit (`ms`, `s`, `m`, `h`): `5s,5m,2h`.
+pub fn parse_durations(text: &str) -> Result<Vec<std::time::Duration>, String> {
+    text.split(',')
+        .map(|part| {
+            let part = part.trim();
+            let digits = part.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            let number: u64 = digits
+                .parse()
+                .map_err(|_| format!("{part:?} is not a duration such as 500ms, 5s, 5m or 2h"))?;
+            let unit = match &part[digits.len()..] {
+                "ms" => 1,
+                "s" => 1000,
+                "m" => 60_000,
+                "h" => 3_600_000,
+                _ => return Err(format!("{part:?} is not a duration such as 500ms, 5s, 5m or 2h")),
+            };
+            number
+                .checked_mul(unit)
+                .filter(|ms| *ms <= 7 * 24 * 3_600_000)
+                .map(std::time::Duration::from_millis)
+                .ok_or_else(|| format!("{part:?} is longer than a week"))
+        })
+        .collect()
 }
 
 /// The default of [`Config::max_concurrent_requests`]: 0, no limit. One per core halved the peak memory
@@ -112,6 +187,7 @@ impl Config {
             cors_origins: Vec::new(),
             persisted_query_cache: DEFAULT_CACHE_ENTRIES,
             trusted_documents: None,
+            webhooks: Webhooks::default(),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Kartla: a registry of the Nordic countries' school-digitalisation work, served as a GraphQL API.
 //!
 //! Layers, from the outside in: [`cli`] and [`http`] are the entry points, [`graphql`] is the API,
-//! [`service`] holds the domain rules and talks to the database through [`entity`].
+//! [`service`] holds the domain rules and talks to the database through [`entity`]. [`webhook`] is the
+//! way out: it posts the change feed's events to the endpoints integrators register.
 
 pub mod cli;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod graphql;
 pub mod http;
 pub mod service;
 pub mod startup;
+pub mod webhook;
 
 pub use config::Config;
 pub use error::Error;

@@ -136,12 +136,16 @@ fn router_with_stop(
 ) -> Router {
     http::metrics::install();
     let feed = FeedHead::start(db.clone());
+    let mut webhooks = config.webhooks.clone();
+    webhooks.key = crate::service::webhook::secret::key_for(&config.database_url, webhooks.key);
     let schema = graphql::build_schema(
         db.clone(),
         config.fallback_languages.clone(),
         feed.clone(),
         config.subscription_max_lag,
+        webhooks.clone(),
     );
+    crate::webhook::start(db.clone(), schema.clone(), &feed, &webhooks, stop.clone());
     let state = http::AppState {
         tokens: http::Tokens::new(db.clone()),
         executions: places(config.max_concurrent_requests),

@@ -20,6 +20,7 @@ mod m20261123_000011_add_archived_at;
 mod m20261123_000012_create_change_feed;
 mod m20261201_000013_create_region_counts;
 mod m20261201_000014_create_search_term;
+mod m20261201_000015_create_webhooks;
 pub mod table;
 
 /// The ordered list of Kartla's migrations.
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000012_create_change_feed::Migration),
             Box::new(m20261201_000013_create_region_counts::Migration),
             Box::new(m20261201_000014_create_search_term::Migration),
+            Box::new(m20261201_000015_create_webhooks::Migration),
         ]
     }
 }

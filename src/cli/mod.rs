@@ -188,6 +188,38 @@ struct ServeArgs {
     /// persisted query manifest); everything else is refused with UNTRUSTED_DOCUMENT.
     #[arg(long, env = "KARTLA_TRUSTED_DOCUMENTS")]
     trusted_documents: Option<PathBuf>,
+    #[command(flatten)]
+    webhooks: WebhookArgs,
+}
+
+#[derive(Debug, Args)]
+struct WebhookArgs {
+    /// The key that seals webhook secrets in the database: 32 bytes as base64 (`openssl rand -base64 32`),
+    /// the same on every instance of one database. Without it an SQLite database keeps a generated key in
+    /// `<file>.webhook-key`; on PostgreSQL or MariaDB, endpoints cannot be created.
+    #[arg(long, env = "KARTLA_WEBHOOK_SECRET_KEY", hide_env_values = true, value_parser = crate::service::webhook::secret::WebhookKey::parse)]
+    webhook_secret_key: Option<crate::service::webhook::secret::WebhookKey>,
+    /// Let webhook endpoints use http:// and loopback, private and link-local addresses (tests, closed
+    /// networks). Off by default, so an endpoint cannot reach the operator's internal network.
+    #[arg(long, env = "KARTLA_WEBHOOK_ALLOW_INSECURE_TARGETS")]
+    webhook_allow_insecure_targets: bool,
+    /// Seconds one webhook delivery may take (connecting, sending, the answer) before it counts as failed
+    /// (at least 1).
+    #[arg(long, env = "KARTLA_WEBHOOK_TIMEOUT", default_value_t = crate::config::DEFAULT_WEBHOOK_TIMEOUT_SECONDS,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    webhook_timeout: u64,
+    /// Webhook deliveries this instance makes at once, to different endpoints (at least 1).
+    #[arg(long, env = "KARTLA_WEBHOOK_MAX_CONCURRENT", default_value_t = crate::config::DEFAULT_WEBHOOK_CONCURRENCY,
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..=1000), |n| n as usize))]
+    webhook_max_concurrent: usize,
+    /// The waits before each retry of a failed webhook delivery, comma-separated (500ms, 5s, 5m, 2h);
+    /// once they are used up the endpoint is disabled. Jitter of up to a fifth is added to each.
+    #[arg(long, env = "KARTLA_WEBHOOK_RETRY_SCHEDULE", default_value = crate::config::DEFAULT_WEBHOOK_RETRY_SCHEDULE,
+          value_parser = crate::config::parse_durations)]
+    webhook_retry_schedule: std::vec::Vec<std::time::Duration>,
+    /// Seconds the secret before a rotation still signs deliveries, beside the new one.
+    #[arg(long, env = "KARTLA_WEBHOOK_ROTATION_GRACE", default_value_t = crate::config::DEFAULT_WEBHOOK_ROTATION_GRACE_SECONDS)]
+    webhook_rotation_grace: u64,
 }
 
 /// An origin for CORS: `scheme://host[:port]`, nothing after it.
@@ -388,6 +420,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 Some(trusted)
             }
             None => None,
+        },
+        webhooks: crate::config::Webhooks {
+            key: args.webhooks.webhook_secret_key,
+            allow_insecure_targets: args.webhooks.webhook_allow_insecure_targets,
+            timeout: std::time::Duration::from_secs(args.webhooks.webhook_timeout),
+            max_concurrent: args.webhooks.webhook_max_concurrent,
+            retry_schedule: args.webhooks.webhook_retry_schedule,
+            rotation_grace: std::time::Duration::from_secs(args.webhooks.webhook_rotation_grace),
+            deliver: true,
         },
     };
     let app = Application::build(&config).await?;

@@ -30,3 +30,5 @@ pub mod strategy;
 pub mod strategy_owner;
 pub mod submission;
 pub mod theme;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

@@ -26,8 +26,8 @@ use crate::service::change_feed::FeedHead;
 /// Kartla's schema.
 pub type KartlaSchema = Schema<Query, Mutation, Subscription>;
 
-/// Builds the schema with what resolvers take from the context: the database, the fallback languages, and
-/// for subscriptions the feed's head and how far behind it a subscriber may be. The DataLoader is made per
+/// Builds the schema with what resolvers take from the context: the database, the fallback languages, for
+/// subscriptions the feed's head and how far behind it a subscriber may be, and how webhooks are made. The DataLoader is made per
 /// request ([`loader::Loader`]); the limits every document is held to are applied before execution, where
 /// the document is parsed ([`document::prepare`]).
 pub fn build_schema(
@@ -35,9 +35,11 @@ pub fn build_schema(
     fallback_languages: Vec<String>,
     feed: FeedHead,
     max_lag: i64,
+    webhooks: crate::config::Webhooks,
 ) -> KartlaSchema {
     builder()
         .data(db)
+        .data(webhooks)
         .data(FallbackLanguages(fallback_languages))
         .data(feed)
         .data(MaxLag(max_lag))
@@ -73,6 +75,12 @@ pub fn sdl() -> String {
         Some(at) => format!("{}\n{described}{}", &sdl[..at], &sdl[at + "\nschema {".len()..]),
         None => sdl,
     }
+}
+
+/// The schema in SDL as async-graphql writes it, without the schema's description (which its own parser
+/// does not read back): for tools that parse the schema, such as the webhook event document.
+pub fn parseable_sdl() -> String {
+    builder().finish().sdl()
 }
 
 /// Puts Kartla's description where an introspection answer has async-graphql's generic one for

@@ -63,6 +63,51 @@ impl Query {
         super::object::history::audit_log(ctx, request, filter).await
     }
 
+    /// The webhook endpoints the viewer manages, in a stable order (by ID): every one for an ADMIN, its
+    /// organisation's for an EDITOR, none for anyone else.
+    async fn webhook_endpoints(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Returns the first n endpoints (at most 100; 20 when neither first nor last is given).")]
+        first: Option<i32>,
+        #[graphql(desc = "Returns the endpoints after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Returns the last n endpoints (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Returns the endpoints before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<super::object::webhook_endpoint::WebhookEndpointConnection> {
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let viewer = ctx.data_opt::<Viewer>().cloned().unwrap_or_default();
+        let window = crate::service::page::PageRequest {
+            first,
+            after,
+            last,
+            before,
+        }
+        .window()
+        .extend()?;
+        let (page, count) = crate::service::webhook::endpoint::list(db, &viewer, &window)
+            .await
+            .extend()?;
+        let total = match (page.total, count) {
+            (Some(n), _) => super::connection::TotalCount::Known(n),
+            (None, Some(count)) => super::connection::TotalCount::Query(Box::new(count)),
+            (None, None) => super::connection::TotalCount::Known(0),
+        };
+        let edges: Vec<(
+            super::connection::Cursor,
+            super::object::webhook_endpoint::WebhookEndpoint,
+        )> = page
+            .items
+            .into_iter()
+            .map(|e| {
+                (
+                    super::connection::Cursor::Id(e.id),
+                    super::object::webhook_endpoint::WebhookEndpoint(Box::new(e)),
+                )
+            })
+            .collect();
+        Ok(super::connection::Paged::new(edges, page.has_previous, page.has_next, total).into())
+    }
+
     /// The change feed: every committed change to a record, oldest first, each with its position. Store
     /// the last `endCursor` (or `position`) and ask again with `after` to get every later change exactly
     /// once, in commit order; `last` without `before` gives the latest changes.

@@ -90,6 +90,23 @@ pub fn decode(global_id: &str) -> Result<(NodeType, Uuid), Error> {
     Ok((node_type, uuid))
 }
 
+/// The type name inside a webhook endpoint's global ID. Endpoints are Nodes but not registry records, so
+/// they are no [`NodeType`] (which is also the change feed's `RecordType`).
+pub const WEBHOOK_ENDPOINT: &str = "WebhookEndpoint";
+
+/// Encodes the global ID of a webhook endpoint.
+pub fn encode_webhook_endpoint(id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{WEBHOOK_ENDPOINT}:{id}"))
+}
+
+/// The endpoint of a webhook endpoint's global ID; `None` for any other string.
+pub fn decode_webhook_endpoint(global_id: &str) -> Option<Uuid> {
+    let bytes = URL_SAFE_NO_PAD.decode(global_id.trim_end_matches('=')).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let uuid = text.strip_prefix(WEBHOOK_ENDPOINT)?.strip_prefix(':')?;
+    Uuid::parse_str(uuid).ok()
+}
+
 /// Decodes a global ID that must be of `expected` type (a filter argument such as `parent`).
 pub fn decode_as(global_id: &str, expected: NodeType) -> Result<Uuid, Error> {
     match decode(global_id)? {

@@ -35,3 +35,4 @@ pub mod strategy_edit;
 pub mod text;
 pub mod token;
 pub mod versioned;
+pub mod webhook;

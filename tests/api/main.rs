@@ -43,5 +43,7 @@ mod subscriptions;
 mod synthetic;
 mod tokens;
 mod versioned;
+mod webhook_receiver;
+mod webhooks;
 mod websocket;
 mod ws_client;

@@ -10,6 +10,7 @@ mod organisation;
 mod source;
 mod status;
 mod strategy;
+mod webhook;
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, MergedObject, ResultExt};
 
@@ -31,6 +32,7 @@ pub struct Mutation(
     consultation::ConsultationMutation,
     source::SourceMutation,
     strategy::StrategyMutation,
+    webhook::WebhookMutation,
 );
 
 /// The signed-in actor, or UNAUTHENTICATED.

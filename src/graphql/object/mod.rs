@@ -29,3 +29,4 @@ pub mod strategy;
 pub mod submission;
 pub mod theme;
 pub mod viewer;
+pub mod webhook_endpoint;

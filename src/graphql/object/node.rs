@@ -14,6 +14,7 @@ use super::participation::Participation;
 use super::responsibility::Responsibility;
 use super::strategy::Strategy;
 use super::theme::Theme;
+use super::webhook_endpoint::WebhookEndpoint;
 use crate::graphql::loader::{
     ActionPlanKey, ActivityKey, ConsultationKey, FocusAreaKey, GoalKey, InitiativeKey, Loader, OrganisationKey,
     ParticipationKey, ResponsibilityKey, StrategyKey, ThemeKey,
@@ -50,6 +51,8 @@ pub enum Node {
     Responsibility(Responsibility),
     /// An organisation's participation in an activity.
     Participation(Participation),
+    /// A webhook endpoint (seen only by those who manage it).
+    WebhookEndpoint(WebhookEndpoint),
 }
 
 impl Node {
@@ -67,6 +70,7 @@ impl Node {
             Node::Consultation(_) => "Consultation",
             Node::Responsibility(_) => "Responsibility",
             Node::Participation(_) => "Participation",
+            Node::WebhookEndpoint(_) => "WebhookEndpoint",
         }
     }
 }
@@ -74,6 +78,10 @@ impl Node {
 /// Resolves global IDs: a malformed ID is a `BAD_ID` error, a well-formed ID of nothing is `None`.
 /// Loads of one type are batched into one statement.
 pub async fn resolve(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Option<Node>>> {
+    let endpoints: Vec<Option<Uuid>> = ids.iter().map(|id| id::decode_webhook_endpoint(id)).collect();
+    if endpoints.iter().any(Option::is_some) {
+        return resolve_with_endpoints(ctx, ids, &endpoints).await;
+    }
     let decoded: Vec<(NodeType, Uuid)> = ids.iter().map(|id| id::decode(id)).collect::<Result<_, _>>().extend()?;
     let loader = ctx.data::<Loader>()?;
     let of = |t: NodeType| decoded.iter().filter(move |(nt, _)| *nt == t).map(|(_, id)| *id);
@@ -145,6 +153,42 @@ pub async fn resolve(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec
                 .get(&ParticipationKey(id))
                 .cloned()
                 .map(|m| Node::Participation(Participation(m))),
+        })
+        .collect())
+}
+
+/// [`resolve`] for a list with webhook endpoint IDs in it (at `endpoints`): those are looked up among the
+/// endpoints the viewer manages, the rest as records.
+async fn resolve_with_endpoints(
+    ctx: &Context<'_>,
+    ids: &[ID],
+    endpoints: &[Option<Uuid>],
+) -> async_graphql::Result<Vec<Option<Node>>> {
+    let records: Vec<ID> = ids
+        .iter()
+        .zip(endpoints)
+        .filter(|(_, endpoint)| endpoint.is_none())
+        .map(|(id, _)| id.clone())
+        .collect();
+    let mut resolved = Box::pin(resolve(ctx, &records)).await?.into_iter();
+    let wanted: Vec<Uuid> = endpoints.iter().flatten().copied().collect();
+    let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+    let viewer = ctx
+        .data_opt::<crate::service::permission::Viewer>()
+        .cloned()
+        .unwrap_or_default();
+    let visible = crate::service::webhook::endpoint::visible(db, &viewer, &wanted)
+        .await
+        .extend()?;
+    Ok(endpoints
+        .iter()
+        .map(|endpoint| match endpoint {
+            Some(id) => visible
+                .iter()
+                .find(|e| e.id == *id)
+                .cloned()
+                .map(|e| Node::WebhookEndpoint(WebhookEndpoint(Box::new(e)))),
+            None => resolved.next().flatten(),
         })
         .collect())
 }

@@ -20,7 +20,7 @@ use crate::service::id::NodeType;
 
 pub use follow::{Stop, follow};
 pub use head::FeedHead;
-pub use read::{Filter, count_query, decode_cursor, page, read};
+pub use read::{Filter, PositionWindow, count_query, decode_cursor, page, read};
 
 /// The PostgreSQL channel on which every commit announces the feed's new head.
 pub const CHANNEL: &str = "kartla_changes";

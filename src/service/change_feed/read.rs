@@ -47,46 +47,83 @@ pub fn decode_cursor(cursor: &str) -> Result<i64, Error> {
     })
 }
 
-/// One page of the feed for the Relay arguments in `request`, oldest first: `first`/`after` read forward,
-/// `last`/`before` read back from the end (or from `before`).
+/// A page request over a list ordered by feed position (the feed, a webhook's delivery log), checked.
+#[derive(Clone, Copy, Debug)]
+pub struct PositionWindow {
+    /// At most this many items.
+    pub limit: u64,
+    /// Items after this position.
+    pub after: Option<i64>,
+    /// Items before this position.
+    pub before: Option<i64>,
+    /// Whether the page is counted from the end (read in descending order).
+    pub backward: bool,
+}
+
+impl PositionWindow {
+    /// The window of the Relay arguments in `request`: `first`/`after` read forward, `last`/`before`
+    /// read back from the end (or from `before`).
+    pub fn of(request: &PageRequest) -> Result<Self, Error> {
+        let first = size("first", request.first)?;
+        let last = size("last", request.last)?;
+        if first.is_some() && last.is_some() {
+            return Err(Error::BadInput("pass either `first` or `last`, not both".into()));
+        }
+        let after = request.after.as_deref().map(decode_cursor).transpose()?;
+        let before = request.before.as_deref().map(decode_cursor).transpose()?;
+        Ok(PositionWindow {
+            limit: first.or(last).unwrap_or(DEFAULT_PAGE_SIZE),
+            after,
+            before,
+            backward: last.is_some() || (first.is_none() && before.is_some() && after.is_none()),
+        })
+    }
+
+    /// The order to read in.
+    pub fn order(&self) -> Order {
+        if self.backward { Order::Desc } else { Order::Asc }
+    }
+
+    /// The page of up to `limit + 1` items read in [`PositionWindow::order`].
+    pub fn cut<M>(&self, mut items: Vec<M>) -> Page<M> {
+        let more = items.len() as u64 > self.limit;
+        items.truncate(self.limit as usize);
+        if self.backward {
+            items.reverse();
+        }
+        Page {
+            items,
+            has_next: if self.backward { self.before.is_some() } else { more },
+            has_previous: if self.backward {
+                more
+            } else {
+                self.after.is_some_and(|a| a > 0)
+            },
+            total: None,
+        }
+    }
+}
+
+/// One page of the feed for the Relay arguments in `request`, oldest first.
 pub async fn page(
     db: &impl ConnectionTrait,
     request: &PageRequest,
     filter: &Filter,
 ) -> Result<Page<change_event::Model>, Error> {
-    let first = size("first", request.first)?;
-    let last = size("last", request.last)?;
-    if first.is_some() && last.is_some() {
-        return Err(Error::BadInput("pass either `first` or `last`, not both".into()));
-    }
-    let after = request.after.as_deref().map(decode_cursor).transpose()?;
-    let before = request.before.as_deref().map(decode_cursor).transpose()?;
-    let backward = last.is_some() || (first.is_none() && before.is_some() && after.is_none());
-    let limit = first.or(last).unwrap_or(DEFAULT_PAGE_SIZE);
+    let window = PositionWindow::of(request)?;
     let mut select = filtered(filter);
-    if let Some(after) = after {
+    if let Some(after) = window.after {
         select = select.filter(Column::Position.gt(after));
     }
-    if let Some(before) = before {
+    if let Some(before) = window.before {
         select = select.filter(Column::Position.lt(before));
     }
-    let order = if backward { Order::Desc } else { Order::Asc };
-    let mut items = select
-        .order_by(Column::Position, order)
-        .limit(limit + 1)
+    let items = select
+        .order_by(Column::Position, window.order())
+        .limit(window.limit + 1)
         .all(db)
         .await?;
-    let more = items.len() as u64 > limit;
-    items.truncate(limit as usize);
-    if backward {
-        items.reverse();
-    }
-    Ok(Page {
-        items,
-        has_next: if backward { before.is_some() } else { more },
-        has_previous: if backward { more } else { after.is_some_and(|a| a > 0) },
-        total: None,
-    })
+    Ok(window.cut(items))
 }
 
 /// The events after position `after` that match `filter`, as a query to count.
