@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the client examples (examples/typescript, examples/python) against a live Kartla on the demo data:
+# Runs the client examples (examples/typescript, examples/python, the Python webhook receiver built on the
+# standardwebhooks reference package) against a live Kartla on the demo data:
 # a fresh SQLite registry in a temporary folder, an admin token, `kartla serve` on a free port. Installs
 # the examples' packages first (npm ci; pip into target/examples-venv). Exits non-zero if either fails.
 set -euo pipefail
@@ -19,7 +20,8 @@ export RUST_LOG="${RUST_LOG:-warn}"
 token=$("$kartla" token create --name examples --role admin 2>/dev/null)
 
 # An empty registry: serve loads the demo data before it answers /readyz.
-"$kartla" serve --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+# Webhook receivers of the examples listen on 127.0.0.1, which only an operator's flag allows.
+"$kartla" serve --listen "127.0.0.1:$port" --webhook-allow-insecure-targets >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
@@ -35,9 +37,13 @@ npm ci --prefix examples/typescript --no-audit --no-fund --loglevel=error
 # The schema served is the one checked in, descriptions and directives included.
 (cd examples/typescript && node ../../scripts/introspection.mjs "$KARTLA_URL" ../../schema.graphql)
 npm run --prefix examples/typescript --silent example
+echo "== examples/typescript webhook receiver (Standard Webhooks reference package)"
+(cd examples/typescript && node dist/webhook-receiver.js --check)
 
 echo "== examples/python"
 venv="${CARGO_TARGET_DIR:-target}/examples-venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r examples/python/requirements.txt
 "$venv/bin/python" examples/python/main.py
+echo "== examples/python/webhook_receiver.py (Standard Webhooks reference package)"
+"$venv/bin/python" examples/python/webhook_receiver.py --check

@@ -14,10 +14,11 @@ use uuid::Uuid;
 use crate::config::Webhooks;
 use crate::entity::webhook_endpoint::{Column, Entity};
 
-/// How long a lease lasts: a batch renews it before each delivery, so this is one delivery's timeout and
-/// some margin.
+/// How long a lease lasts: a batch renews it before each delivery, so this covers one delivery's timeout
+/// twice over and some seconds. It is also how long the endpoints of an instance that died wait for
+/// another to take them (35 s with the default timeout).
 pub fn length(config: &Webhooks) -> Duration {
-    config.timeout + Duration::from_secs(30)
+    config.timeout * 2 + Duration::from_secs(5)
 }
 
 /// The pause after a batch before the same instance may take that endpoint again: up to 30 ms.

@@ -16,14 +16,19 @@ use crate::helpers::{Backend, TestDb};
 use crate::ws_client::Socket;
 
 /// A `kartla serve` process, killed when dropped.
-struct Instance {
-    address: SocketAddr,
-    process: Child,
+pub(crate) struct Instance {
+    pub(crate) address: SocketAddr,
+    pub(crate) process: Child,
 }
 
 impl Instance {
     /// Starts `kartla serve` on `url` on a free port.
-    fn start(url: &str) -> Instance {
+    pub(crate) fn start(url: &str) -> Instance {
+        Instance::start_with(url, &[])
+    }
+
+    /// [`Instance::start`] with more flags.
+    pub(crate) fn start_with(url: &str, flags: &[&str]) -> Instance {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -31,6 +36,7 @@ impl Instance {
         let address: SocketAddr = ([127, 0, 0, 1], port).into();
         let process = Command::new(env!("CARGO_BIN_EXE_kartla"))
             .args(["serve", "--database-url", url, "--listen", &address.to_string()])
+            .args(flags)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .kill_on_drop(true)
@@ -41,7 +47,7 @@ impl Instance {
 
     /// Waits until the instance answers GraphQL, failing when it exits (its stderr is the test's) or
     /// after the deadline.
-    async fn ready(&mut self) {
+    pub(crate) async fn ready(&mut self) {
         let started = Instant::now();
         loop {
             if let Ok(Some(status)) = self.process.try_wait() {
@@ -62,7 +68,7 @@ impl Instance {
     }
 
     /// POSTs a GraphQL request over a plain HTTP/1.1 connection.
-    async fn post(&self, body: Value, token: Option<&str>) -> std::io::Result<Value> {
+    pub(crate) async fn post(&self, body: Value, token: Option<&str>) -> std::io::Result<Value> {
         let mut stream = TcpStream::connect(self.address).await?;
         let body = body.to_string();
         let authorization = token
@@ -81,7 +87,24 @@ impl Instance {
         serde_json::from_str(json).map_err(std::io::Error::other)
     }
 
-    async fn query(&self, query: &str) -> Value {
+    /// GETs `path` and returns the body as text.
+    pub(crate) async fn get(&self, path: &str) -> std::io::Result<String> {
+        let mut stream = TcpStream::connect(self.address).await?;
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        );
+        stream.write_all(request.as_bytes()).await?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await?;
+        let text = String::from_utf8_lossy(&response).into_owned();
+        Ok(text
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_owned())
+            .unwrap_or_default())
+    }
+
+    pub(crate) async fn query(&self, query: &str) -> Value {
         let answer = self.post(json!({ "query": query }), None).await.expect("an answer");
         assert!(answer.get("errors").is_none(), "{answer}");
         answer["data"].clone()

@@ -43,6 +43,7 @@ mod subscriptions;
 mod synthetic;
 mod tokens;
 mod versioned;
+mod webhook_instances;
 mod webhook_receiver;
 mod webhooks;
 mod websocket;
