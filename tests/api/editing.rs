@@ -415,7 +415,9 @@ async fn activities_and_participation_are_edited_by_their_organisations(test_db:
 /// an editor of the owning organisation and an admin: the first three are refused (UNAUTHENTICATED,
 /// FORBIDDEN, FORBIDDEN); the last two get past the permission check.
 async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
-    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let mut config = test_db.config(InitialSeed::Demo);
+    config.webhooks.key = Some(kartla::service::webhook::secret::WebhookKey::generate());
+    let app = TestApp::spawn_with(config).await;
     let c = cast(&app).await;
     let skr = organisation(&app, r#"{query: "Sveriges Kommuner"}"#).await;
     let stranger = token(&app, "skr", AccessRole::Editor, Some(&skr)).await;
@@ -613,9 +615,11 @@ async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
             }
         }
     }
+    let webhooks = webhook_mutations_refuse_who_may_not_use_them(&app, &c, &udir_editor, &stranger, &schema).await;
     // Every mutation of the schema is in the matrix.
     let mutations = mutation_names(&schema);
-    let covered: Vec<&str> = cases.iter().map(|(name, _, _)| *name).collect();
+    let mut covered: Vec<&str> = cases.iter().map(|(name, _, _)| *name).collect();
+    covered.extend(webhooks);
     for name in &mutations {
         assert!(
             covered.contains(&name.as_str()),
@@ -720,6 +724,77 @@ async fn initiative_version(app: &TestApp, id: &str) -> i64 {
 
 /// In the matrix: a mutation for ADMIN tokens only.
 const ADMIN_ONLY: &str = "";
+
+/// The webhook mutations of the matrix: an endpoint belongs to an organisation, so an EDITOR creates its
+/// own, and to an editor of another organisation an endpoint does not exist (NOT_FOUND, not FORBIDDEN);
+/// readers are refused and anonymous callers must sign in. The names covered.
+async fn webhook_mutations_refuse_who_may_not_use_them(
+    app: &TestApp,
+    c: &Cast,
+    owner: &str,
+    stranger: &str,
+    schema: &str,
+) -> Vec<&'static str> {
+    let create = "mutation C($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) {
+        webhookEndpoint { id } userErrors { code } } }";
+    let input = json!({ "input": { "url": "https://hooks.example.se/kartla" } });
+    let answer = as_token(app, Some(owner), create, input).await;
+    let endpoint = answer["data"]["createWebhookEndpoint"]["webhookEndpoint"]["id"].clone();
+    assert!(endpoint.is_string(), "{answer}");
+    let on_endpoint = json!({ "endpointId": endpoint });
+    let cases: Vec<(&'static str, Value)> = vec![
+        (
+            "createWebhookEndpoint",
+            json!({ "url": "https://hooks.example.se/other" }),
+        ),
+        (
+            "updateWebhookEndpoint",
+            json!({ "endpointId": endpoint, "expectedVersion": 99 }),
+        ),
+        ("rotateWebhookSecret", on_endpoint.clone()),
+        ("disableWebhookEndpoint", on_endpoint.clone()),
+        ("enableWebhookEndpoint", on_endpoint.clone()),
+        ("redeliverWebhook", json!({ "endpointId": endpoint, "after": "0" })),
+        ("deleteWebhookEndpoint", on_endpoint),
+    ];
+    for (name, input) in &cases {
+        let input_type = input_type_of(schema, name);
+        let query =
+            format!("mutation M($input: {input_type}!) {{ {name}(input: $input) {{ userErrors {{ code }} }} }}");
+        let stranger_finds = if *name == "createWebhookEndpoint" {
+            None
+        } else {
+            Some("NOT_FOUND")
+        };
+        for (who, token, refusal, user_error) in [
+            ("anonymous", None, Some("UNAUTHENTICATED"), None),
+            ("reader", Some(c.reader.as_str()), Some("FORBIDDEN"), None),
+            ("editor of another organisation", Some(stranger), None, stranger_finds),
+            ("editor of the owner", Some(owner), None, None),
+            ("admin", Some(c.admin.as_str()), None, None),
+        ] {
+            let answer = as_token(app, token, &query, json!({ "input": input })).await;
+            match refusal {
+                Some(code) => {
+                    assert_eq!(
+                        answer["errors"][0]["extensions"]["code"], code,
+                        "{name} as {who}: {answer}"
+                    );
+                    assert_eq!(answer["data"], Value::Null, "{name} as {who}");
+                }
+                None => {
+                    assert!(answer.get("errors").is_none(), "{name} as {who}: {answer}");
+                    let errors = &answer["data"][name]["userErrors"];
+                    assert!(errors.is_array(), "{name} as {who}: {answer}");
+                    if let Some(code) = user_error {
+                        assert_eq!(errors[0]["code"], code, "{name} as {who}: {answer}");
+                    }
+                }
+            }
+        }
+    }
+    cases.into_iter().map(|(name, _)| name).collect()
+}
 
 /// The input type of mutation `name`, read from the schema.
 fn input_type_of(schema: &str, name: &str) -> String {
