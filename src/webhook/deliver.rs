@@ -176,11 +176,10 @@ async fn record(
     let logged = webhook_delivery::Entity::find_by_id((endpoint.id, position))
         .one(db)
         .await?;
-    // A new cycle of attempts starts with the first attempt and after every delivery (a redelivery).
+    // A round of attempts goes on while a retry was scheduled; the first attempt, a redelivery of a
+    // delivered event and the first attempt after the endpoint was enabled again start a new one.
     let (attempts, first) = match &logged {
-        Some(row) if row.delivered_at.is_none() || row.next_attempt_at.is_some() => {
-            (row.attempts + 1, row.first_attempt_at.unwrap_or(now))
-        }
+        Some(row) if row.next_attempt_at.is_some() => (row.attempts + 1, row.first_attempt_at.unwrap_or(now)),
         _ => (1, now),
     };
     let next_attempt = if delivered {

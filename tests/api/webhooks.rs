@@ -199,7 +199,9 @@ async fn an_endpoint_failing_past_its_retries_is_disabled_and_says_why(test_db: 
     assert_eq!(node["deliveries"]["nodes"][0]["attempts"], 3, "{node}");
     assert_eq!(receiver.received().len(), 3);
 
-    // Enabled again, the event that failed is delivered.
+    // Enabled again, the event that failed gets a new round of retries: one more failure does not
+    // disable it again, and it is delivered.
+    receiver.answer(503, 1);
     let enable = "mutation E($input: WebhookEndpointInput!) { enableWebhookEndpoint(input: $input) {
         webhookEndpoint { enabled disabledReason } userErrors { code } } }";
     let answer = as_token(&app, Some(&admin), enable, json!({ "input": { "endpointId": id } })).await;
@@ -213,6 +215,11 @@ async fn an_endpoint_failing_past_its_retries_is_disabled_and_says_why(test_db: 
     })
     .await;
     assert_eq!(receiver.acknowledged()[0].body["data"]["operation"], "CREATE");
+    assert_eq!(receiver.received().len(), 5, "three, then one failure and the delivery");
+    let node = endpoint(&app, &admin, &id).await;
+    assert_eq!(node["enabled"], true, "{node}");
+    assert_eq!(node["deliveries"]["nodes"][0]["attempts"], 2, "a new round: {node}");
+    assert_eq!(node["deliveries"]["nodes"][0]["delivered"], true, "{node}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
