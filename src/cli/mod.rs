@@ -213,7 +213,8 @@ struct WebhookArgs {
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..=1000), |n| n as usize))]
     webhook_max_concurrent: usize,
     /// The waits before each retry of a failed webhook delivery, comma-separated (500ms, 5s, 5m, 2h);
-    /// once they are used up the endpoint is disabled. Jitter of up to a fifth is added to each.
+    /// once they are used up the endpoint is disabled. Each wait is made up to a fifth longer or shorter at
+    /// random, so endpoints that failed together do not all come back at once.
     #[arg(long, env = "KARTLA_WEBHOOK_RETRY_SCHEDULE", default_value = crate::config::DEFAULT_WEBHOOK_RETRY_SCHEDULE,
           value_parser = crate::config::parse_durations)]
     webhook_retry_schedule: std::vec::Vec<std::time::Duration>,
