@@ -597,22 +597,7 @@ async fn every_mutation_refuses_who_may_not_use_it(test_db: TestDb) {
             ("admin", Some(c.admin.as_str()), None),
         ] {
             let answer = as_token(&app, token, &query, json!({ "input": input })).await;
-            match refusal {
-                Some(code) => {
-                    assert_eq!(
-                        answer["errors"][0]["extensions"]["code"], code,
-                        "{name} as {who}: {answer}"
-                    );
-                    assert_eq!(answer["data"], Value::Null, "{name} as {who}");
-                }
-                None => {
-                    assert!(answer.get("errors").is_none(), "{name} as {who}: {answer}");
-                    assert!(
-                        answer["data"][name]["userErrors"].is_array(),
-                        "{name} as {who}: {answer}"
-                    );
-                }
-            }
+            check_answer(&answer, name, who, refusal, None);
         }
     }
     let webhooks = webhook_mutations_refuse_who_may_not_use_them(&app, &c, &udir_editor, &stranger, &schema).await;
@@ -725,6 +710,28 @@ async fn initiative_version(app: &TestApp, id: &str) -> i64 {
 /// In the matrix: a mutation for ADMIN tokens only.
 const ADMIN_ONLY: &str = "";
 
+/// Checks one answer of the permission matrix: refused with the top-level `refusal` code and no data, or
+/// let through to the mutation's `userErrors` (with `user_error` first among them, when given).
+fn check_answer(answer: &Value, name: &str, who: &str, refusal: Option<&str>, user_error: Option<&str>) {
+    match refusal {
+        Some(code) => {
+            assert_eq!(
+                answer["errors"][0]["extensions"]["code"], code,
+                "{name} as {who}: {answer}"
+            );
+            assert_eq!(answer["data"], Value::Null, "{name} as {who}");
+        }
+        None => {
+            assert!(answer.get("errors").is_none(), "{name} as {who}: {answer}");
+            let errors = &answer["data"][name]["userErrors"];
+            assert!(errors.is_array(), "{name} as {who}: {answer}");
+            if let Some(code) = user_error {
+                assert_eq!(errors[0]["code"], code, "{name} as {who}: {answer}");
+            }
+        }
+    }
+}
+
 /// The webhook mutations of the matrix: an endpoint belongs to an organisation, so an EDITOR creates its
 /// own, and to an editor of another organisation an endpoint does not exist (NOT_FOUND, not FORBIDDEN);
 /// readers are refused and anonymous callers must sign in. The names covered.
@@ -774,23 +781,7 @@ async fn webhook_mutations_refuse_who_may_not_use_them(
             ("admin", Some(c.admin.as_str()), None, None),
         ] {
             let answer = as_token(app, token, &query, json!({ "input": input })).await;
-            match refusal {
-                Some(code) => {
-                    assert_eq!(
-                        answer["errors"][0]["extensions"]["code"], code,
-                        "{name} as {who}: {answer}"
-                    );
-                    assert_eq!(answer["data"], Value::Null, "{name} as {who}");
-                }
-                None => {
-                    assert!(answer.get("errors").is_none(), "{name} as {who}: {answer}");
-                    let errors = &answer["data"][name]["userErrors"];
-                    assert!(errors.is_array(), "{name} as {who}: {answer}");
-                    if let Some(code) = user_error {
-                        assert_eq!(errors[0]["code"], code, "{name} as {who}: {answer}");
-                    }
-                }
-            }
+            check_answer(&answer, name, who, refusal, user_error);
         }
     }
     cases.into_iter().map(|(name, _)| name).collect()

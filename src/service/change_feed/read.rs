@@ -84,6 +84,28 @@ impl PositionWindow {
         if self.backward { Order::Desc } else { Order::Asc }
     }
 
+    /// The window's page of `select`, a list ordered by its `position` column.
+    pub async fn fetch<E: EntityTrait>(
+        &self,
+        db: &impl ConnectionTrait,
+        select: Select<E>,
+        position: E::Column,
+    ) -> Result<Page<E::Model>, Error> {
+        let mut select = select;
+        if let Some(after) = self.after {
+            select = select.filter(position.gt(after));
+        }
+        if let Some(before) = self.before {
+            select = select.filter(position.lt(before));
+        }
+        let items = select
+            .order_by(position, self.order())
+            .limit(self.limit + 1)
+            .all(db)
+            .await?;
+        Ok(self.cut(items))
+    }
+
     /// The page of up to `limit + 1` items read in [`PositionWindow::order`].
     pub fn cut<M>(&self, mut items: Vec<M>) -> Page<M> {
         let more = items.len() as u64 > self.limit;
@@ -110,20 +132,9 @@ pub async fn page(
     request: &PageRequest,
     filter: &Filter,
 ) -> Result<Page<change_event::Model>, Error> {
-    let window = PositionWindow::of(request)?;
-    let mut select = filtered(filter);
-    if let Some(after) = window.after {
-        select = select.filter(Column::Position.gt(after));
-    }
-    if let Some(before) = window.before {
-        select = select.filter(Column::Position.lt(before));
-    }
-    let items = select
-        .order_by(Column::Position, window.order())
-        .limit(window.limit + 1)
-        .all(db)
-        .await?;
-    Ok(window.cut(items))
+    PositionWindow::of(request)?
+        .fetch(db, filtered(filter), Column::Position)
+        .await
 }
 
 /// The events after position `after` that match `filter`, as a query to count.
