@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 use super::{Shared, body, lease};
@@ -81,7 +81,7 @@ async fn run_batch(shared: &Shared, endpoint_id: Uuid) -> Result<(), DbErr> {
         let next = change_feed::read(db, endpoint.upto, Some(head), 1, &filter).await?;
         let Some(event) = next.into_iter().next() else {
             // Nothing up to the head matches: the endpoint is done with all of it.
-            move_past(shared, &endpoint, head).await?;
+            move_past(db, shared, &endpoint, head).await?;
             return Ok(());
         };
         let attempt = attempt(shared, &endpoint, event.position).await;
@@ -162,15 +162,31 @@ fn describe(error: &(dyn std::error::Error + 'static)) -> String {
     text.chars().take(MAX_ERROR).collect()
 }
 
-/// Writes an attempt to the log and the endpoint: past the event when delivered, else its retry or, with
-/// the schedule used up, the endpoint disabled.
+/// Writes an attempt to the log and the endpoint, in one transaction (a reader never sees an event logged
+/// as delivered while the endpoint still stands before it): past the event when delivered, else its retry
+/// or, with the schedule used up, the endpoint disabled.
 async fn record(
     shared: &Shared,
     endpoint: &webhook_endpoint::Model,
     position: i64,
     attempt: Attempt,
 ) -> Result<(), DbErr> {
-    let db = &shared.db;
+    let txn = crate::db::begin_write(&shared.db).await?;
+    let outcome = record_in(&txn, shared, endpoint, position, &attempt).await?;
+    txn.commit().await?;
+    metrics::counter!("kartla_webhook_deliveries_total", "outcome" => outcome).increment(1);
+    metrics::histogram!("kartla_webhook_delivery_duration_seconds").record(attempt.elapsed.as_secs_f64());
+    Ok(())
+}
+
+/// [`record`]'s writes in `db`; the outcome's name for the metrics.
+async fn record_in(
+    db: &impl ConnectionTrait,
+    shared: &Shared,
+    endpoint: &webhook_endpoint::Model,
+    position: i64,
+    attempt: &Attempt,
+) -> Result<&'static str, DbErr> {
     let now = Utc::now();
     let delivered = attempt.delivered();
     let logged = webhook_delivery::Entity::find_by_id((endpoint.id, position))
@@ -216,13 +232,12 @@ async fn record(
     } else {
         "failed"
     };
-    metrics::counter!("kartla_webhook_deliveries_total", "outcome" => outcome).increment(1);
-    metrics::histogram!("kartla_webhook_delivery_duration_seconds").record(attempt.elapsed.as_secs_f64());
     if delivered {
         tracing::debug!(endpoint = %endpoint.id, position, "webhook delivered");
-        return move_past(shared, endpoint, position).await;
+        move_past(db, shared, endpoint, position).await?;
+        return Ok(outcome);
     }
-    let error = attempt.error.unwrap_or_default();
+    let error = attempt.error.clone().unwrap_or_default();
     tracing::warn!(endpoint = %endpoint.id, position, attempts, %error, "webhook delivery failed");
     let mut update = webhook_endpoint::Entity::update_many()
         .col_expr(
@@ -245,12 +260,17 @@ async fn record(
             .col_expr(Column::DisabledReason, Expr::value(Some(reason)));
     }
     update.exec(db).await?;
-    Ok(())
+    Ok(outcome)
 }
 
 /// Moves `endpoint` past `position`, unless someone moved it meanwhile (a redelivery) or the lease is
 /// gone.
-async fn move_past(shared: &Shared, endpoint: &webhook_endpoint::Model, position: i64) -> Result<(), DbErr> {
+async fn move_past(
+    db: &impl ConnectionTrait,
+    shared: &Shared,
+    endpoint: &webhook_endpoint::Model,
+    position: i64,
+) -> Result<(), DbErr> {
     webhook_endpoint::Entity::update_many()
         .col_expr(Column::Upto, Expr::value(position))
         .col_expr(Column::FailingSince, Expr::value(Option::<DateTime<Utc>>::None))
@@ -258,7 +278,7 @@ async fn move_past(shared: &Shared, endpoint: &webhook_endpoint::Model, position
         .filter(Column::Id.eq(endpoint.id))
         .filter(Column::LeaseOwner.eq(&shared.instance))
         .filter(Column::Upto.eq(endpoint.upto))
-        .exec(&shared.db)
+        .exec(db)
         .await?;
     Ok(())
 }
