@@ -234,3 +234,34 @@ pub async fn analyze(db: &DatabaseConnection, tables: &[&str]) -> Result<(), sea
         _ => db.execute_unprepared("ANALYZE").await.map(drop),
     }
 }
+
+/// The version of the rules that built a derived table (the search index, the statistics counted ahead),
+/// from its one-row state table; `None` when it was never built.
+pub async fn built_version(db: &impl ConnectionTrait, state_table: &str) -> Result<Option<i32>, sea_orm::DbErr> {
+    let read = sea_orm::sea_query::Query::select()
+        .column(sea_orm::sea_query::Alias::new("version"))
+        .from(sea_orm::sea_query::Alias::new(state_table))
+        .to_owned();
+    match db.query_one(&read).await? {
+        Some(row) => Ok(Some(row.try_get::<i32>("", "version")?)),
+        None => Ok(None),
+    }
+}
+
+/// Records in `state_table` that its derived table is now built by the rules of `version`.
+pub async fn set_built_version(
+    db: &impl ConnectionTrait,
+    state_table: &str,
+    version: i32,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::{Alias, Query};
+    db.execute(&Query::delete().from_table(Alias::new(state_table)).to_owned())
+        .await?;
+    let state = Query::insert()
+        .into_table(Alias::new(state_table))
+        .columns([Alias::new("id"), Alias::new("version")])
+        .values_panic([1i16.into(), version.into()])
+        .to_owned();
+    db.execute(&state).await?;
+    Ok(())
+}

@@ -187,14 +187,20 @@ pub async fn prepare_database(config: &Config) -> Result<DatabaseConnection, Sta
     prepared.map(|()| db)
 }
 
-/// Applies pending migrations, then builds the search index when it was built by other rules than this
-/// build's (or never: a database migrated from before the index).
+/// Applies pending migrations, then builds the search index and the statistics counted ahead when they
+/// were built by other rules than this build's (or never: a database migrated from before them).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     Migrator::up(db, None).await?;
     if crate::service::search_index::bring_up_to_date(db).await? {
         tracing::info!(
             version = crate::service::search_index::VERSION,
             "built the search index"
+        );
+    }
+    if crate::service::facet_count::bring_up_to_date(db).await? {
+        tracing::info!(
+            version = crate::service::facet_count::VERSION,
+            "counted the statistics of every country"
         );
     }
     Ok(())

@@ -21,6 +21,7 @@ mod m20261123_000012_create_change_feed;
 mod m20261201_000013_create_region_counts;
 mod m20261201_000014_create_search_term;
 mod m20261201_000015_create_webhooks;
+mod m20261205_000016_create_facet_counts;
 pub mod table;
 
 /// The ordered list of Kartla's migrations.
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_create_region_counts::Migration),
             Box::new(m20261201_000014_create_search_term::Migration),
             Box::new(m20261201_000015_create_webhooks::Migration),
+            Box::new(m20261205_000016_create_facet_counts::Migration),
         ]
     }
 }

@@ -15,7 +15,7 @@ use crate::service::period::{running_from, running_to};
 use crate::service::text::{TextOwner, owners_with_words};
 
 /// Which initiatives to list.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InitiativeFilter {
     /// ISO 3166-1 alpha-2 codes.
     pub countries: Vec<String>,

@@ -9,6 +9,7 @@ pub mod consultation;
 pub mod consultation_edit;
 pub mod coverage;
 pub mod edit;
+pub mod facet_count;
 pub mod id;
 pub mod initiative;
 pub mod initiative_edit;

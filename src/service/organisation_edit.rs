@@ -287,16 +287,31 @@ pub async fn update(
         changes.field("website", before.website.clone(), website.clone());
         model.website = Set(website.clone());
     }
+    let (kind, parent) = (
+        fields.kind.unwrap_or(before.kind),
+        fields.parent.unwrap_or(before.parent_id),
+    );
     region_count::organisation_moved(
         &txn,
         id,
         region_count::county_of(before.kind, before.parent_id),
-        region_count::county_of(
-            fields.kind.unwrap_or(before.kind),
-            fields.parent.unwrap_or(before.parent_id),
-        ),
+        region_count::county_of(kind, parent),
     )
     .await?;
+    if (kind, parent) != (before.kind, before.parent_id) {
+        // Written ahead of the versioned write below (which writes them again), so the statistics of the
+        // initiatives it has roles in or takes part in count it as it will be.
+        organisation::Entity::update_many()
+            .col_expr(
+                organisation::Column::Kind,
+                sea_orm::sea_query::Expr::value(kind.to_value()),
+            )
+            .col_expr(organisation::Column::ParentId, sea_orm::sea_query::Expr::value(parent))
+            .filter(organisation::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        crate::service::facet_count::refresh_organisation(&txn, id).await?;
+    }
     let texts = [
         ("name", fields.name.as_ref()),
         ("description", fields.description.as_ref()),

@@ -255,28 +255,14 @@ pub async fn rebuild(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
             after = Some(last);
         }
     }
-    txn.execute(&Query::delete().from_table(Alias::new("search_index_state")).to_owned())
-        .await?;
-    let state = Query::insert()
-        .into_table(Alias::new("search_index_state"))
-        .columns([Alias::new("id"), Alias::new("version")])
-        .values_panic([1i16.into(), VERSION.into()])
-        .to_owned();
-    txn.execute(&state).await?;
+    crate::db::set_built_version(&txn, "search_index_state", VERSION).await?;
     txn.commit().await?;
     crate::db::analyze(db, &["search_term"]).await
 }
 
 /// Rebuilds the index when it was built by other rules, or never (a database migrated from before it).
 pub async fn bring_up_to_date(db: &sea_orm::DatabaseConnection) -> Result<bool, DbErr> {
-    let read = Query::select()
-        .column(Alias::new("version"))
-        .from(Alias::new("search_index_state"))
-        .to_owned();
-    let version = match db.query_one(&read).await? {
-        Some(row) => Some(row.try_get::<i32>("", "version")?),
-        None => None,
-    };
+    let version = crate::db::built_version(db, "search_index_state").await?;
     if version == Some(VERSION) {
         return Ok(false);
     }

@@ -263,13 +263,18 @@ impl StatisticsCache {
         StatisticsCache(std::sync::Mutex::new(lru::LruCache::new(entries)))
     }
 
-    /// [`statistics`], from the cache when nothing has changed since it was counted.
+    /// [`statistics`]: for a filter by country alone from the counts kept ahead
+    /// ([`crate::service::facet_count`]), else from the cache when nothing has changed since it was counted.
     pub async fn statistics(
         &self,
         db: &impl ConnectionTrait,
         filter: &InitiativeFilter,
         facets: Facets,
     ) -> Result<std::sync::Arc<InitiativeStatistics>, Error> {
+        if crate::service::facet_count::answers(filter) {
+            let counted = crate::service::facet_count::statistics(db, filter, facets).await?;
+            return Ok(std::sync::Arc::new(counted));
+        }
         let key = format!("{filter:?} {facets:?}");
         let head = crate::service::change_feed::head_position(db).await?;
         if let Ok(mut cache) = self.0.lock()

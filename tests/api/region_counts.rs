@@ -1,19 +1,25 @@
 //! The participation counts kept ahead (`initiative_participant`, `initiative_region`, `activity_region`)
 //! against a recount from the base tables, after random writes of every kind that moves them: joins,
 //! leaves, status changes, organisations moving county or changing kind, archiving, initiative status
-//! changes, and an import. The same seed gives the same writes on every database.
+//! changes, and an import. The same seed gives the same writes on every database. The statistics counted
+//! ahead per country (`facet_count`) are compared after each step with the same statistics counted from
+//! the base tables, under writes that also change themes, goals, school levels, countries and roles.
 
 use std::collections::BTreeMap;
 
 use indicatif::ProgressBar;
 use kartla::config::InitialSeed;
-use kartla::entity::enums::{AccessRole, OrganisationKind, ParticipationStatus, Status};
-use kartla::entity::{activity, initiative, organisation, participation};
+use kartla::entity::enums::{AccessRole, OrganisationKind, ParticipationStatus, Role, SchoolLevel, Status};
+use kartla::entity::{activity, goal, initiative, organisation, participation, theme};
 use kartla::service::activity_edit::{self, ParticipationChange};
+use kartla::service::initiative::InitiativeFilter;
+use kartla::service::initiative_edit::InitiativeFields;
 use kartla::service::organisation_edit::{self, OrganisationFields};
 use kartla::service::permission::Actor;
 use kartla::service::registry_file::{self, Personal};
-use kartla::service::{initiative_edit, initiative_status};
+use kartla::service::responsibility_proposal::{self, Proposal};
+use kartla::service::statistics::{self, Facets};
+use kartla::service::{facet_count, initiative_edit, initiative_status};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -81,6 +87,41 @@ async fn assert_counts_equal_recount(db: &DatabaseConnection, after: &str) {
         );
         assert_eq!(kept, recounted, "{table} after {after}");
     }
+    let every = Facets {
+        status: true,
+        country: true,
+        theme: true,
+        focus_area: true,
+        school_level: true,
+        responsible_kind: true,
+        region: true,
+    };
+    for (countries, include_archived) in [
+        (vec![], false),
+        (vec!["SE"], false),
+        (vec!["NO"], false),
+        (vec!["SE"], true),
+    ] {
+        let filter = InitiativeFilter {
+            countries: countries.into_iter().map(String::from).collect(),
+            include_archived,
+            ..InitiativeFilter::default()
+        };
+        assert!(facet_count::answers(&filter));
+        let kept = facet_count::statistics(db, &filter, every)
+            .await
+            .expect("the kept counts");
+        let counted = statistics::statistics(db, &filter, every).await.expect("a count");
+        assert!(
+            counted.total > 0 || !filter.countries.is_empty(),
+            "{after}: nothing to count"
+        );
+        assert_eq!(
+            format!("{kept:?}"),
+            format!("{counted:?}"),
+            "statistics for {filter:?} after {after}"
+        );
+    }
 }
 
 fn admin() -> Actor {
@@ -89,6 +130,11 @@ fn admin() -> Actor {
         role: AccessRole::Admin,
         organisation: None,
     }
+}
+
+/// `n` of `all`, at random.
+fn pick<T: Clone>(all: &[T], rng: &mut ChaCha8Rng, n: usize) -> Vec<T> {
+    all.choose_multiple(rng, n).cloned().collect()
 }
 
 async fn counts_kept_ahead_equal_a_recount(test_db: TestDb) {
@@ -128,6 +174,20 @@ async fn counts_kept_ahead_equal_a_recount(test_db: TestDb) {
         .expect("an agency")
         .expect("the demo has agencies")
         .id;
+    let theme_codes: Vec<String> = theme::Entity::find()
+        .all(db)
+        .await
+        .expect("themes")
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    let goals: Vec<Uuid> = goal::Entity::find()
+        .all(db)
+        .await
+        .expect("goals")
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
     let mut takers = municipalities.clone();
     takers.push(agency);
     let statuses = [
@@ -202,6 +262,42 @@ async fn counts_kept_ahead_equal_a_recount(test_db: TestDb) {
             assert!(back.is_ok(), "round {round}: {back:?}");
             assert_counts_equal_recount(db, &format!("round {round}'s kind back")).await;
         }
+
+        // An initiative's themes, goals, school levels and country change, and a role is proposed.
+        let changed = activities.choose(&mut rng).expect("an activity").initiative_id;
+        let current = initiative::Entity::find_by_id(changed)
+            .one(db)
+            .await
+            .expect("a read")
+            .expect("the initiative");
+        let fields = InitiativeFields {
+            themes: Some(pick(&theme_codes, &mut rng, 2)),
+            goals: Some(pick(&goals, &mut rng, 3)),
+            school_levels: Some(pick(
+                &[SchoolLevel::Preschool, SchoolLevel::Compulsory, SchoolLevel::Adult],
+                &mut rng,
+                2,
+            )),
+            country: (round == 2).then(|| if current.country == "SE" { "NO" } else { "SE" }.to_owned()),
+            ..InitiativeFields::default()
+        };
+        let outcome = initiative_edit::update(db, &actor, changed, current.version, fields)
+            .await
+            .expect("no error");
+        assert!(outcome.is_ok(), "round {round}: {outcome:?}");
+        let proposal = Proposal {
+            initiative: Some(changed),
+            activity: None,
+            organisation: *municipalities.choose(&mut rng).expect("a municipality"),
+            role: *[Role::Lead, Role::Responsible, Role::Partner]
+                .choose(&mut rng)
+                .expect("a role"),
+        };
+        // A role the organisation holds already is refused; the counts stay right either way.
+        let _ = responsibility_proposal::propose(db, &actor, proposal)
+            .await
+            .expect("no error");
+        assert_counts_equal_recount(db, &format!("round {round}'s initiative and role")).await;
 
         // Archiving an activity and an initiative's status change leave the counts as they are.
         let archived = activities.choose(&mut rng).expect("an activity").id;

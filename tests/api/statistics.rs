@@ -41,6 +41,9 @@ async fn statistics_match_the_filtered_list(test_db: TestDb) {
     kartla::service::region_count::rebuild(&app.db)
         .await
         .expect("the counts");
+    kartla::service::facet_count::rebuild(&app.db)
+        .await
+        .expect("the statistics counted ahead");
 
     let data = app
         .query(

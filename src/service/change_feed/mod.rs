@@ -103,8 +103,60 @@ impl Change {
 /// transaction that changes records, after the last write: the head's lock is taken here, so it is held
 /// only for the commit itself.
 pub async fn commit(txn: DatabaseTransaction, at: DateTime<Utc>, changes: &[Change]) -> Result<(), DbErr> {
+    let initiatives = initiatives_of(&txn, changes).await?;
+    crate::service::facet_count::refresh(&txn, &initiatives).await?;
     record(&txn, at, changes).await?;
     txn.commit().await
+}
+
+/// The initiatives whose statistics `changes` can move: each changed record's own initiative (an
+/// initiative, or the initiative of an activity, a role or a participation), and the initiatives serving
+/// a changed goal (its focus area may have changed). An organisation's kind or county is refreshed where it
+/// changes ([`crate::service::facet_count::refresh_organisation`]), not on every rename.
+async fn initiatives_of(db: &impl ConnectionTrait, changes: &[Change]) -> Result<Vec<Uuid>, DbErr> {
+    let mut found = Vec::new();
+    for record_type in [
+        NodeType::Initiative,
+        NodeType::Activity,
+        NodeType::Responsibility,
+        NodeType::Participation,
+        NodeType::Goal,
+    ] {
+        let ids: Vec<Uuid> = changes
+            .iter()
+            .filter(|c| c.record_type == record_type)
+            .map(|c| c.id)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        if record_type == NodeType::Initiative {
+            found.extend(ids);
+            continue;
+        }
+        for chunk in ids.chunks(500) {
+            let select = if record_type == NodeType::Goal {
+                Query::select()
+                    .expr_as(Expr::col(Alias::new("initiative_id")), Alias::new("i"))
+                    .from(Alias::new("initiative_goal"))
+                    .and_where(Expr::col(Alias::new("goal_id")).is_in(chunk.iter().copied()))
+                    .to_owned()
+            } else {
+                let scope = scope::of(record_type);
+                Query::select()
+                    .expr_as(Expr::cust(scope.initiative), Alias::new("i"))
+                    .from(Alias::new(scope.table))
+                    .and_where(Expr::col(Alias::new("id")).is_in(chunk.iter().copied()))
+                    .to_owned()
+            };
+            for row in db.query_all(&select).await? {
+                if let Some(id) = row.try_get::<Option<Uuid>>("", "i")? {
+                    found.push(id);
+                }
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Writes the events of `changes` in the transaction `db` (which must commit soon after: it now holds the

@@ -205,6 +205,7 @@ pub async fn import_staged(db: &DatabaseConnection, staged: &Staged, progress: &
         write_texts(&txn, staged, owner, progress).await?;
     }
     crate::service::region_count::rebuild(&txn).await?;
+    crate::service::facet_count::rebuild(&txn).await?;
     if fresh {
         txn.commit().await?;
     } else {
@@ -221,6 +222,8 @@ pub async fn import_staged(db: &DatabaseConnection, staged: &Staged, progress: &
             "initiative_participant",
             "initiative_region",
             "activity_region",
+            "initiative_facet",
+            "facet_count",
             "change_event",
         ])
         .collect();

@@ -119,6 +119,7 @@ async fn write(db: &DatabaseConnection, plan: Plan) -> Result<SeedReport, SeedEr
     let before = snapshot::take(&txn).await?;
     let report = plan.write(&txn).await?;
     crate::service::region_count::rebuild(&txn).await?;
+    crate::service::facet_count::rebuild(&txn).await?;
     let after = snapshot::take(&txn).await?;
     change_feed::commit(txn, chrono::Utc::now(), &snapshot::changes(&before, &after)).await?;
     Ok(report)

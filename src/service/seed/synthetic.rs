@@ -188,13 +188,14 @@ pub async fn load(
     }
     let report = writer.report;
     crate::service::region_count::rebuild(&txn).await?;
+    crate::service::facet_count::rebuild(&txn).await?;
     txn.commit().await?;
     crate::db::analyze(db, &FILLED).await?;
     Ok(report)
 }
 
 /// The tables a load fills, whose planner statistics it refreshes.
-const FILLED: [&str; 17] = [
+const FILLED: [&str; 19] = [
     "theme",
     "theme_text",
     "initiative",
@@ -207,6 +208,8 @@ const FILLED: [&str; 17] = [
     "status_update_text",
     "activity",
     "activity_text",
+    "initiative_facet",
+    "facet_count",
     "participation",
     "change_event",
     "initiative_participant",
