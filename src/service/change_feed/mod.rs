@@ -109,15 +109,15 @@ pub async fn commit(txn: DatabaseTransaction, at: DateTime<Utc>, changes: &[Chan
     txn.commit().await
 }
 
-/// The initiatives whose statistics `changes` can move: each changed record's own initiative (an
-/// initiative, or the initiative of an activity, a role or a participation), and the initiatives serving
-/// a changed goal (its focus area may have changed). An organisation's kind or county is refreshed where it
-/// changes ([`crate::service::facet_count::refresh_organisation`]), not on every rename.
+/// The initiatives whose statistics `changes` can move: a changed initiative, the initiative of a changed
+/// role on it, the initiative of a changed participation's activity, and the initiatives serving a changed
+/// goal (its focus area may have changed). An activity's own fields count in no facet (it never moves to
+/// another initiative), nor does a role on an activity. An organisation's kind or county is refreshed where
+/// it changes ([`crate::service::facet_count::refresh_organisation`]), not on every rename.
 async fn initiatives_of(db: &impl ConnectionTrait, changes: &[Change]) -> Result<Vec<Uuid>, DbErr> {
     let mut found = Vec::new();
     for record_type in [
         NodeType::Initiative,
-        NodeType::Activity,
         NodeType::Responsibility,
         NodeType::Participation,
         NodeType::Goal,
@@ -135,20 +135,20 @@ async fn initiatives_of(db: &impl ConnectionTrait, changes: &[Change]) -> Result
             continue;
         }
         for chunk in ids.chunks(500) {
-            let select = if record_type == NodeType::Goal {
-                Query::select()
-                    .expr_as(Expr::col(Alias::new("initiative_id")), Alias::new("i"))
-                    .from(Alias::new("initiative_goal"))
-                    .and_where(Expr::col(Alias::new("goal_id")).is_in(chunk.iter().copied()))
-                    .to_owned()
-            } else {
-                let scope = scope::of(record_type);
-                Query::select()
-                    .expr_as(Expr::cust(scope.initiative), Alias::new("i"))
-                    .from(Alias::new(scope.table))
-                    .and_where(Expr::col(Alias::new("id")).is_in(chunk.iter().copied()))
-                    .to_owned()
+            let (initiative, table, key) = match record_type {
+                NodeType::Goal => (Expr::col(Alias::new("initiative_id")), "initiative_goal", "goal_id"),
+                NodeType::Responsibility => (Expr::col(Alias::new("initiative_id")), "responsibility", "id"),
+                _ => (
+                    Expr::cust(scope::of(record_type).initiative),
+                    scope::of(record_type).table,
+                    "id",
+                ),
             };
+            let select = Query::select()
+                .expr_as(initiative, Alias::new("i"))
+                .from(Alias::new(table))
+                .and_where(Expr::col(Alias::new(key)).is_in(chunk.iter().copied()))
+                .to_owned();
             for row in db.query_all(&select).await? {
                 if let Some(id) = row.try_get::<Option<Uuid>>("", "i")? {
                     found.push(id);
