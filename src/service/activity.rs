@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::entity::enums::{Role, Status};
-use crate::entity::{activity, initiative, organisation, participation, responsibility};
+use crate::entity::{activity, initiative, initiative_goal, organisation, participation, responsibility};
 use crate::service::period::{running_from, running_to};
 use crate::service::text::{TextOwner, owners_with_words};
 
@@ -16,6 +16,8 @@ use crate::service::text::{TextOwner, owners_with_words};
 pub struct ActivityFilter {
     /// Of one of these initiatives.
     pub initiatives: Vec<Uuid>,
+    /// Of an initiative serving one of these goals.
+    pub goals: Vec<Uuid>,
     /// Of an initiative in one of these countries.
     pub countries: Vec<String>,
     /// Statuses.
@@ -57,6 +59,14 @@ pub fn select(filter: &ActivityFilter) -> Select<activity::Entity> {
     }
     if !filter.initiatives.is_empty() {
         select = select.filter(activity::Column::InitiativeId.is_in(filter.initiatives.clone()));
+    }
+    if !filter.goals.is_empty() {
+        let ids = Query::select()
+            .column(initiative_goal::Column::InitiativeId)
+            .from(initiative_goal::Entity)
+            .and_where(initiative_goal::Column::GoalId.is_in(filter.goals.clone()))
+            .to_owned();
+        select = select.filter(activity::Column::InitiativeId.in_subquery(ids));
     }
     if !filter.countries.is_empty() {
         let ids = Query::select()

@@ -201,6 +201,8 @@ impl Activity {
 pub struct ActivityFilter {
     /// Activities of these initiatives.
     initiatives: Option<Vec<ID>>,
+    /// Activities of initiatives serving one of these goals (as `coverage` counts them).
+    goals: Option<Vec<ID>>,
     /// Activities of initiatives in these countries.
     country: Option<Vec<CountryCode>>,
     /// Activities with one of these statuses.
@@ -239,6 +241,12 @@ impl ActivityFilter {
                 .unwrap_or_default()
                 .iter()
                 .map(|id| id::decode_as(id, NodeType::Initiative))
+                .collect::<Result<_, _>>()?,
+            goals: self
+                .goals
+                .unwrap_or_default()
+                .iter()
+                .map(|id| id::decode_as(id, NodeType::Goal))
                 .collect::<Result<_, _>>()?,
             countries: self.country.unwrap_or_default().into_iter().map(|c| c.0).collect(),
             statuses: self.status.unwrap_or_default(),
