@@ -71,6 +71,7 @@ pub fn router(state: AppState, limits: &rate_limit::RateLimits, cors_origins: &[
         .route("/graphql", get(graphql::get).post(graphql::post))
         .layer(axum::extract::DefaultBodyLimit::max(graphql::MAX_BODY_BYTES))
         .route("/export/registry.json", get(export::registry))
+        .merge(crate::overview::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.outage.clone(),
             outage::refuse_while_down,

@@ -35,6 +35,10 @@ async fn page_and_assets_come_from_the_binary() {
         "the page loads nothing from elsewhere"
     );
     assert!(!page.contains("<script>"), "no inline scripts");
+    assert!(
+        page.contains("href=\"/overview\""),
+        "the explorer links to the overview"
+    );
 
     let assets: Vec<&str> = page.split('"').filter(|part| part.starts_with("/graphiql/")).collect();
     assert_eq!(assets.len(), 6, "{assets:?}");

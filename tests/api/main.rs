@@ -26,6 +26,8 @@ mod mutations;
 mod operations;
 mod order;
 mod outage;
+mod overview;
+mod overview_browser;
 mod persisted;
 mod properties;
 mod rate_limits;
