@@ -62,6 +62,37 @@ impl Client {
         Ok((elapsed, bytes))
     }
 
+    /// `GET path` of an overview page: its latency, the server's own timings and its size. A status other
+    /// than 200 is an error.
+    pub async fn page(&self, path: &str) -> anyhow::Result<Page> {
+        let uri = format!("{}{path}", self.base).parse()?;
+        let started = Instant::now();
+        let response = self.hyper.get(uri).await.context("the request")?;
+        let status = response.status();
+        let timing = response
+            .headers()
+            .get("server-timing")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = response.into_body().collect().await?.to_bytes();
+        let elapsed = started.elapsed();
+        if status != 200 {
+            bail!(
+                "{status} for {path}: {}",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(400)])
+            );
+        }
+        Ok(Page {
+            elapsed,
+            document: server_timing(&timing, "graphql")
+                .with_context(|| format!("no graphql timing in {path}'s Server-Timing {timing:?}"))?,
+            server: server_timing(&timing, "page")
+                .with_context(|| format!("no page timing in {path}'s Server-Timing {timing:?}"))?,
+            bytes: bytes.len(),
+        })
+    }
+
     /// The total of a counter in `/metrics` over all its labels.
     pub async fn counter(&self, name: &str) -> anyhow::Result<f64> {
         let text = self.get_text("/metrics").await?;
@@ -76,6 +107,30 @@ impl Client {
         }
         total.with_context(|| format!("the server reports no {name}"))
     }
+}
+
+/// An overview page as the client saw it.
+pub struct Page {
+    /// From the request to the last byte.
+    pub elapsed: Duration,
+    /// The server's time for the whole page (`Server-Timing: page`).
+    pub server: Duration,
+    /// The server's time running the page's GraphQL document (`Server-Timing: graphql`).
+    pub document: Duration,
+    /// The HTML's size.
+    pub bytes: usize,
+}
+
+/// The duration of metric `name` in a `Server-Timing` header (`name;dur=12.5, ...`, in milliseconds).
+fn server_timing(header: &str, name: &str) -> Option<Duration> {
+    header.split(',').find_map(|metric| {
+        let mut parts = metric.trim().split(';');
+        if parts.next()? != name {
+            return None;
+        }
+        let ms: f64 = parts.find_map(|p| p.trim().strip_prefix("dur="))?.parse().ok()?;
+        Some(Duration::from_secs_f64(ms / 1000.0))
+    })
 }
 
 /// Whether a response carries GraphQL errors (a byte search: the body is not parsed on the hot path).

@@ -4,6 +4,8 @@
 //! synthetic`, starts `kartla serve` (release build) and measures over HTTP:
 //! - each request alone, one client: latency, SQL statements per request (from `/metrics`), and the CPU
 //!   per request of the server and, on PostgreSQL, of PostgreSQL's backends (from /proc);
+//! - the overview's pages, each alone on the heaviest records: latency, the server's time from
+//!   `Server-Timing`, statements and CPU per page;
 //! - the SQL floor of the standard page, straight through sqlx in this process, alone and under the same
 //!   concurrency as the load phases, and Kartla's time per request as a ratio of it;
 //! - the standard page alone, then the mix of six, with `--clients` clients for `--duration` seconds:
@@ -16,6 +18,7 @@ mod client;
 mod cpu;
 mod floor;
 mod mix;
+mod overview;
 mod server;
 mod stats;
 
@@ -200,6 +203,9 @@ async fn bench_backend(
         alone.push((request, latencies, (after - before) / args.samples as f64, cpu));
     }
 
+    eprintln!("== {backend}: the overview's pages");
+    let pages = overview::measure(&client, &meter, &db, args.samples).await?;
+
     // The floor, in this process.
     eprintln!("== {backend}: the SQL floor");
     let mut floor = Latencies::default();
@@ -264,6 +270,8 @@ async fn bench_backend(
             .find(|a| a.0 == Request::FirstPage)
             .map_or(0.0, |a| a.1.percentile(50.0)),
     )?;
+
+    out.push_str(&pages);
 
     eprintln!(
         "== {backend}: the standard page, {} clients for {} s",
