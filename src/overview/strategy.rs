@@ -1,6 +1,6 @@
 //! `/overview/strategies/{id}`: a strategy's focus areas and goals, each goal marked by its coverage (a
-//! gap, decided, ongoing or completed) with its initiatives and activities counted by status, each count
-//! a link to the list it counts.
+//! gap, decided, ongoing or completed) with its first five initiatives (the rest a link to the list) and
+//! its initiatives and activities counted by status, each count a link to the list it counts.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
@@ -130,9 +130,16 @@ fn goal_row(page: &Page, goal_coverage: &Value) -> Markup {
         tr class={ "goal mark-row-" (mark) } {
             th scope="row" {
                 span.code { (goal.s("code")) } " " (parts::name_of(goal, "title"))
-                @let initiatives = goal_coverage.list("initiatives");
+                @let served = goal.at("initiatives");
+                @let initiatives = served.list("nodes");
+                @let more = served.int("totalCount") - initiatives.len() as i64;
                 @if !initiatives.is_empty() {
-                    ul.served-by { @for initiative in initiatives { li { (parts::initiative(page, initiative)) " " (parts::status(page, initiative.s("status"))) } } }
+                    ul.served-by {
+                        @for initiative in initiatives { li { (parts::initiative(page, initiative)) " " (parts::status(page, initiative.s("status"))) } }
+                        @if more > 0 {
+                            li.more { a href=(page.href("/overview/initiatives", &[("goal", goal_id)])) { "+ " (more) " " (page.w(W::More)) } }
+                        }
+                    }
                 }
             }
             td { span class={ "mark mark-" (mark) } { (mark_word(page, mark)) } }

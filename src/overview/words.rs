@@ -119,6 +119,7 @@ words! {
     Filter: "Filtrera", "Filtrer", "Filter";
     Any: "Alla", "Alle", "Any";
     ClearFilters: "Rensa filter", "Fjern filtre", "Clear filters";
+    More: "till", "til", "more";
     Next: "Nästa sida", "Neste side", "Next page";
     Previous: "Föregående sida", "Forrige side", "Previous page";
     Paging: "Sidor", "Sider", "Pages";

@@ -4,7 +4,7 @@
 use kartla::config::InitialSeed;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestDb};
+use crate::helpers::{TestApp, TestDb, insert_contact};
 use crate::on_every_backend;
 
 on_every_backend!(
@@ -65,7 +65,6 @@ async fn consultations_show_events_and_filters(test_db: TestDb) {
 
 async fn contacts_hide_personal_data_from_anonymous_readers(test_db: TestDb) {
     use kartla::service::text::{TextOwner, Texts};
-    use sea_orm::{EntityTrait, Set};
 
     let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
     let data = app
@@ -76,23 +75,7 @@ async fn contacts_hide_personal_data_from_anonymous_readers(test_db: TestDb) {
         .expect("an initiative")
         .to_owned();
     let (_, uuid) = kartla::service::id::decode(&async_graphql::ID(initiative.clone())).expect("an ID");
-    let now = chrono::Utc::now();
-    let contact = uuid::Uuid::new_v4();
-    kartla::entity::contact::Entity::insert(kartla::entity::contact::ActiveModel {
-        id: Set(contact),
-        name: Set("Kari Nordmann".into()),
-        email: Set(Some("kari@example.no".into())),
-        phone: Set(Some("+47 22 00 00 00".into())),
-        initiative_id: Set(Some(uuid)),
-        activity_id: Set(None),
-        consultation_id: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    })
-    .exec(&app.db)
-    .await
-    .expect("a contact");
+    let contact = insert_contact(&app.db, uuid).await;
     let mut texts = Texts::default();
     texts.add("role", "nb", "Prosjektleder");
     kartla::service::text::insert(&app.db, TextOwner::Contact, &[(contact, &texts)])

@@ -260,3 +260,26 @@ pub async fn insert_activity(
     .expect("an activity");
     id
 }
+
+/// Inserts a contact person with an email and a phone on `initiative_id` (personal data an anonymous
+/// reader must never see) and returns its ID.
+pub async fn insert_contact(db: &DatabaseConnection, initiative_id: uuid::Uuid) -> uuid::Uuid {
+    use sea_orm::{ActiveModelTrait, Set};
+    let (id, now) = (uuid::Uuid::new_v4(), chrono::Utc::now());
+    kartla::entity::contact::ActiveModel {
+        id: Set(id),
+        name: Set("Kari Nordmann".into()),
+        email: Set(Some("kari@example.no".into())),
+        phone: Set(Some("+47 22 00 00 00".into())),
+        initiative_id: Set(Some(initiative_id)),
+        activity_id: Set(None),
+        consultation_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(db)
+    .await
+    .expect("a contact");
+    id
+}

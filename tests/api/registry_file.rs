@@ -9,10 +9,10 @@ use kartla::config::InitialSeed;
 use kartla::entity::enums::AccessRole;
 use kartla::service::change_feed::snapshot;
 use kartla::service::registry_file::{self, Personal};
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, QueryOrder, Set};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestDb};
+use crate::helpers::{TestApp, TestDb, insert_contact};
 use crate::on_every_backend;
 
 on_every_backend!(
@@ -28,22 +28,7 @@ async fn add_contact(app: &TestApp) {
         .await
         .expect("initiatives")
         .expect("an initiative");
-    let now = chrono::Utc::now();
-    kartla::entity::contact::ActiveModel {
-        id: Set(uuid::Uuid::new_v4()),
-        name: Set("Kari Nordmann".into()),
-        email: Set(Some("kari@example.no".into())),
-        phone: Set(Some("+47 55 00 00 00".into())),
-        initiative_id: Set(Some(initiative.id)),
-        activity_id: Set(None),
-        consultation_id: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    }
-    .insert(&app.db)
-    .await
-    .expect("a contact");
+    insert_contact(&app.db, initiative.id).await;
 }
 
 async fn a_round_trip_through_an_empty_database_gives_the_same_file(test_db: TestDb) {

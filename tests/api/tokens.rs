@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode, header};
 use kartla::config::InitialSeed;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestDb};
+use crate::helpers::{TestApp, TestDb, insert_contact};
 use crate::on_every_backend;
 
 on_every_backend!(bearer_tokens_sign_in_and_show_personal_data);
@@ -108,7 +108,7 @@ async fn bearer_tokens_sign_in_and_show_personal_data(test_db: TestDb) {
         .expect("an initiative")
         .to_owned();
     let (_, uuid) = kartla::service::id::decode(&async_graphql::ID(initiative.clone())).expect("an ID");
-    insert_contact(&app, uuid).await;
+    insert_contact(&app.db, uuid).await;
     let contacts =
         format!(r#"{{ node(id: "{initiative}") {{ ... on Initiative {{ contacts {{ email phone }} }} }} }}"#);
     let (_, body) = as_token(&app, None, &contacts).await;
@@ -139,24 +139,4 @@ async fn bearer_tokens_sign_in_and_show_personal_data(test_db: TestDb) {
     assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked token signs nobody in");
     let (code, _, stderr) = kartla(&url, &["revoke", "nobody"]);
     assert_eq!((code, stderr.lines().count()), (1, 1), "{stderr}");
-}
-
-async fn insert_contact(app: &TestApp, initiative: uuid::Uuid) {
-    use sea_orm::{EntityTrait, Set};
-    let now = chrono::Utc::now();
-    kartla::entity::contact::Entity::insert(kartla::entity::contact::ActiveModel {
-        id: Set(uuid::Uuid::new_v4()),
-        name: Set("Kari Nordmann".into()),
-        email: Set(Some("kari@example.no".into())),
-        phone: Set(Some("+47 22 00 00 00".into())),
-        initiative_id: Set(Some(initiative)),
-        activity_id: Set(None),
-        consultation_id: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    })
-    .exec(&app.db)
-    .await
-    .expect("a contact");
 }
