@@ -144,13 +144,15 @@ pub(crate) fn retry_later(status: StatusCode, code: &str, message: &str, seconds
     response
 }
 
-/// Answers `request` with `refusal` without running it, keeping the connection usable: the body is read
-/// (up to the size `/graphql` accepts) and dropped, since a connection whose request body was left unread
-/// cannot carry the next request. A body past that size gets `Connection: close` instead.
+/// Answers `request` with `refusal` without running it (an overview page gets it as HTML), keeping the
+/// connection usable: the body is read (up to the size `/graphql` accepts) and dropped, since a
+/// connection whose request body was left unread cannot carry the next request. A body past that size
+/// gets `Connection: close` instead.
 pub(crate) async fn refuse(
     request: axum::extract::Request,
-    mut refusal: axum::response::Response,
+    refusal: axum::response::Response,
 ) -> axum::response::Response {
+    let mut refusal = crate::overview::refusal_page(&request, refusal);
     if axum::body::to_bytes(request.into_body(), graphql::MAX_BODY_BYTES)
         .await
         .is_err()

@@ -63,9 +63,15 @@ impl Outage {
     }
 }
 
-/// Whether `request` asks for GraphiQL's page, which needs no database.
-fn is_graphiql_page(request: &Request) -> bool {
-    request.method() == axum::http::Method::GET
+/// Whether `request` asks for something that needs no database: GraphiQL's page (a browser's GET of
+/// `/graphql`) or the overview's stylesheet and script (which the overview's 503 page uses).
+fn needs_no_database(request: &Request) -> bool {
+    let path = request.uri().path();
+    if path.starts_with("/overview/assets/") {
+        return true;
+    }
+    path == "/graphql"
+        && request.method() == axum::http::Method::GET
         && request.uri().query().is_none()
         && !request.headers().contains_key(header::UPGRADE)
         && request
@@ -77,7 +83,7 @@ fn is_graphiql_page(request: &Request) -> bool {
 
 /// The middleware: while the database is known to be down, answer 503 without running the request.
 pub async fn refuse_while_down(State(outage): State<Outage>, request: Request, next: Next) -> Response {
-    if !outage.is_down() || is_graphiql_page(&request) {
+    if !outage.is_down() || needs_no_database(&request) {
         return next.run(request).await;
     }
     let seconds = PROBE_EVERY.as_secs().max(1);

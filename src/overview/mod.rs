@@ -26,6 +26,8 @@ mod tiles;
 mod words;
 
 use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::Response;
 use axum::routing::get;
 
 use crate::http::AppState;
@@ -41,6 +43,34 @@ pub fn routes() -> Router<AppState> {
         .route("/overview/organisations/{id}", get(organisation::show))
         .route("/overview/changes", get(changes::show))
         .route("/overview/assets/{file}", get(assets::show))
+}
+
+/// The overview's answer to a request the server refused before running it (over the rate limit, or
+/// while the database is down): the same status and `Retry-After` as an HTML page in the reader's
+/// language, so a browser shows a page rather than JSON. Other requests keep `refusal`.
+pub fn refusal_page(request: &axum::extract::Request, refusal: Response) -> Response {
+    let path = request.uri().path();
+    if !path.starts_with("/overview") || path.starts_with("/overview/assets/") {
+        return refusal;
+    }
+    let failure = match refusal.status() {
+        StatusCode::TOO_MANY_REQUESTS => {
+            let seconds = refusal
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1);
+            page::Failure::TooManyRequests(seconds)
+        }
+        StatusCode::SERVICE_UNAVAILABLE => page::Failure::Unavailable,
+        _ => return refusal,
+    };
+    let params = params::Params::parse(request.uri().query());
+    match page::Page::new(path, params.pairs(), request.headers()) {
+        Ok(page) => page.failed(&failure),
+        Err(_) => page::failure_page(words::Lang::En, None, &failure),
+    }
 }
 
 /// Answers a page request: the [`page::Page`] from the URL and headers, then `build` with it, or the

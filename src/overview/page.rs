@@ -25,6 +25,8 @@ pub enum Failure {
     NotFound,
     /// The database does not answer: 503.
     Unavailable,
+    /// The reader asked too often: 429, with the seconds to wait.
+    TooManyRequests(u64),
     /// A fault of ours, logged: 500.
     Internal,
 }
@@ -216,6 +218,11 @@ pub fn failure_page(lang: Lang, page: Option<&Page>, failure: &Failure) -> Respo
             W::Unavailable,
             W::UnavailableText.in_(lang).to_owned(),
         ),
+        Failure::TooManyRequests(seconds) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            W::TooManyRequests,
+            format!("{} {seconds} s.", W::TooManyRequestsText.in_(lang)),
+        ),
         Failure::Internal => (
             StatusCode::INTERNAL_SERVER_ERROR,
             W::InternalError,
@@ -242,10 +249,15 @@ pub fn failure_page(lang: Lang, page: Option<&Page>, failure: &Failure) -> Respo
         },
     };
     let mut response = respond(status, markup, Duration::ZERO, Duration::ZERO);
-    if matches!(failure, Failure::Unavailable) {
+    let retry_after = match failure {
+        Failure::Unavailable => Some(5),
+        Failure::TooManyRequests(seconds) => Some(*seconds),
+        _ => None,
+    };
+    if let Some(seconds) = retry_after {
         response
             .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
 }

@@ -171,6 +171,10 @@ words! {
     UnavailableText: "Databasen svarar inte just nu; försök igen om en stund.",
         "Databasen svarer ikke akkurat nå; prøv igjen om litt.",
         "The database does not answer right now; try again in a moment.";
+    TooManyRequests: "För många förfrågningar", "For mange forespørsler", "Too many requests";
+    TooManyRequestsText: "Du har frågat oftare än servern tillåter; försök igen om",
+        "Du har spurt oftere enn serveren tillater; prøv igjen om",
+        "You have asked more often than the server allows; try again in";
     InternalError: "Internt fel", "Intern feil", "Internal error";
     InternalErrorText: "Något gick fel hos oss; felet är loggat.", "Noe gikk galt hos oss; feilen er logget.",
         "Something went wrong on our side; the error is logged.";

@@ -150,6 +150,23 @@ async fn kartla_comes_back_by_itself_and_keeps_every_acknowledged_write() {
         assert_eq!(data["errors"][0]["extensions"]["retryAfterSeconds"], 1, "{data}");
     }
     assert_eq!(ready(&app).await, StatusCode::SERVICE_UNAVAILABLE);
+    // An overview page is told the same as a page in the reader's language; its stylesheet still loads.
+    let overview = Request::get("/overview")
+        .header("accept", "text/html")
+        .header("accept-language", "nb")
+        .body(Body::empty())
+        .expect("a request");
+    let (status, page) = app.send(overview).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{page}");
+    assert!(
+        page.as_str()
+            .is_some_and(|html| html.contains("Midlertidig utilgjengelig")),
+        "{page}"
+    );
+    let stylesheet = Request::get("/overview/assets/overview.css")
+        .body(Body::empty())
+        .expect("a request");
+    assert_eq!(app.send(stylesheet).await.0, StatusCode::OK);
 
     // Restored: ready again without a restart, and writes go through.
     proxy.restore();

@@ -5,10 +5,12 @@ use std::num::NonZeroU32;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
 use kartla::config::InitialSeed;
 use kartla::entity::enums::AccessRole;
 use kartla::http::rate_limit::RateLimits;
 use serde_json::json;
+use tower::ServiceExt;
 
 use crate::helpers::{Backend, TestApp, TestDb};
 use crate::mutations::token;
@@ -70,6 +72,21 @@ async fn requests_over_the_limit_get_429_with_retry_after() {
     let (status, _) = app.send(request(Some(&reader), None)).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 
+    // An overview page over the limit is told so as a page in the reader's language, with Retry-After.
+    let overview = Request::get("/overview")
+        .header(header::ACCEPT, "text/html")
+        .header(header::ACCEPT_LANGUAGE, "sv")
+        .header("x-forwarded-for", "192.0.2.7")
+        .body(Body::empty())
+        .expect("a request");
+    let response = app.router.clone().oneshot(overview).await.expect("the router answers");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().contains_key(header::RETRY_AFTER));
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    let body = response.into_body().collect().await.expect("a body").to_bytes();
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains("För många förfrågningar"), "{html}");
+
     // Health is never limited.
     let health = Request::get("/healthz").body(Body::empty()).expect("a request");
     assert_eq!(app.send(health).await.0, StatusCode::OK);
@@ -113,7 +130,6 @@ trait StatusHeaders {
 
 impl StatusHeaders for axum::Router {
     async fn oneshot_status_headers(self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap) {
-        use tower::ServiceExt;
         let response = self.oneshot(request).await.expect("the router answers");
         (response.status(), response.headers().clone())
     }
