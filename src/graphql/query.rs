@@ -371,7 +371,13 @@ impl Query {
     ) -> async_graphql::Result<StrategyCoverage> {
         let id = crate::service::id::decode_as(&strategy_id, crate::service::id::NodeType::Strategy).extend()?;
         let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        match coverage::coverage(db, id).await.extend()? {
+        let with_initiatives = ctx
+            .look_ahead()
+            .field("focusAreas")
+            .field("goals")
+            .field("initiatives")
+            .exists();
+        match coverage::coverage(db, id, with_initiatives).await.extend()? {
             Some(found) => Ok(StrategyCoverage(found)),
             None => Err(Error::NotFound(format!(
                 "no strategy has the ID {:?}",

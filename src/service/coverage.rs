@@ -1,11 +1,14 @@
 //! Coverage of a strategy: per focus area and goal, the initiatives serving it and counts of initiatives and
 //! activities by status. A goal is a gap when no initiative serving it is DECIDED or ONGOING. The whole map
-//! takes a fixed number of statements, however large the strategy.
+//! takes a fixed number of statements, however large the strategy, and counts in the database.
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef,
+    SelectGetableTuple, Selector,
+};
 use uuid::Uuid;
 
 use crate::entity::enums::Status;
@@ -20,7 +23,7 @@ pub type StatusCounts = Vec<(Status, i64)>;
 pub struct GoalCoverage {
     /// The goal.
     pub goal: goal::Model,
-    /// The initiatives serving it, by number then ID.
+    /// The initiatives serving it, by number then ID (empty unless asked for).
     pub initiatives: Vec<initiative::Model>,
     /// Those initiatives by status.
     pub initiatives_by_status: StatusCounts,
@@ -62,8 +65,14 @@ fn counts(by_status: &HashMap<Status, i64>) -> StatusCounts {
         .collect()
 }
 
-/// The coverage of the strategy `strategy_id`; `None` when there is no such strategy.
-pub async fn coverage(db: &impl ConnectionTrait, strategy_id: Uuid) -> Result<Option<StrategyCoverage>, Error> {
+/// The coverage of the strategy `strategy_id`; `None` when there is no such strategy. The counts are
+/// grouped by goal in the database (two statements, whatever the number of initiatives); the initiatives
+/// serving each goal are read only `with_initiatives` (in a large registry a goal has hundreds).
+pub async fn coverage(
+    db: &impl ConnectionTrait,
+    strategy_id: Uuid,
+    with_initiatives: bool,
+) -> Result<Option<StrategyCoverage>, Error> {
     let Some(strategy) = strategy::Entity::find_by_id(strategy_id).one(db).await? else {
         return Ok(None);
     };
@@ -76,66 +85,27 @@ pub async fn coverage(db: &impl ConnectionTrait, strategy_id: Uuid) -> Result<Op
     let mut goals = goals_of(db, &area_ids).await?;
     let goal_ids: Vec<Uuid> = goals.values().flatten().map(|g| g.id).collect();
 
-    let links = initiative_goal::Entity::find()
-        .filter(initiative_goal::Column::GoalId.is_in(goal_ids))
-        .all(db)
-        .await?;
-    let initiative_ids: Vec<Uuid> = links.iter().map(|l| l.initiative_id).collect();
-    let initiatives: HashMap<Uuid, initiative::Model> = initiative::Entity::find()
-        .filter(initiative::Column::Id.is_in(initiative_ids.clone()))
-        .filter(initiative::Column::ArchivedAt.is_null())
-        .order_by_asc(initiative::Column::Number)
-        .order_by_asc(initiative::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
-    let activity_counts: Vec<(Uuid, Status, i64)> = activity::Entity::find()
-        .select_only()
-        .column(activity::Column::InitiativeId)
-        .column(activity::Column::Status)
-        .column_as(Expr::col(Alias::new("id")).count(), "n")
-        .filter(activity::Column::InitiativeId.is_in(initiative_ids))
-        .filter(activity::Column::ArchivedAt.is_null())
-        .group_by(activity::Column::InitiativeId)
-        .group_by(activity::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut activities: HashMap<Uuid, HashMap<Status, i64>> = HashMap::new();
-    for (initiative_id, status, n) in activity_counts {
-        *activities.entry(initiative_id).or_default().entry(status).or_default() += n;
-    }
-    let mut serving: HashMap<Uuid, Vec<initiative::Model>> = HashMap::new();
-    for link in links {
-        if let Some(found) = initiatives.get(&link.initiative_id) {
-            serving.entry(link.goal_id).or_default().push(found.clone());
-        }
-    }
+    let mut initiative_counts = by_goal(initiatives_by_goal_and_status(&goal_ids).all(db).await?);
+    let mut activity_counts = by_goal(activities_by_goal_and_status(&goal_ids).all(db).await?);
+    let mut serving = if with_initiatives {
+        initiatives_serving(db, &goal_ids).await?
+    } else {
+        HashMap::new()
+    };
 
     let focus_areas = areas
         .into_iter()
         .map(|area| {
             let goals = goals.remove(&area.id).unwrap_or_default().into_iter().map(|goal| {
-                let mut list = serving.remove(&goal.id).unwrap_or_default();
-                list.sort_by(|a, b| a.number.cmp(&b.number).then(a.id.cmp(&b.id)));
-                let mut by_status: HashMap<Status, i64> = HashMap::new();
-                let mut activity_status: HashMap<Status, i64> = HashMap::new();
-                for item in &list {
-                    *by_status.entry(item.status).or_default() += 1;
-                    for (status, n) in activities.get(&item.id).into_iter().flatten() {
-                        *activity_status.entry(*status).or_default() += n;
-                    }
-                }
-                let gap = !list
+                let by_status = initiative_counts.remove(&goal.id).unwrap_or_default();
+                let gap = ![Status::Decided, Status::Ongoing]
                     .iter()
-                    .any(|i| matches!(i.status, Status::Decided | Status::Ongoing));
+                    .any(|status| by_status.get(status).is_some_and(|n| *n > 0));
                 GoalCoverage {
-                    goal,
-                    initiatives: list,
+                    initiatives: serving.remove(&goal.id).unwrap_or_default(),
                     initiatives_by_status: counts(&by_status),
-                    activities_by_status: counts(&activity_status),
+                    activities_by_status: counts(&activity_counts.remove(&goal.id).unwrap_or_default()),
+                    goal,
                     gap,
                 }
             });
@@ -146,4 +116,91 @@ pub async fn coverage(db: &impl ConnectionTrait, strategy_id: Uuid) -> Result<Op
         })
         .collect();
     Ok(Some(StrategyCoverage { strategy, focus_areas }))
+}
+
+/// Rows of (goal, status, count) as counts per goal.
+fn by_goal(rows: Vec<(Uuid, Status, i64)>) -> HashMap<Uuid, HashMap<Status, i64>> {
+    let mut counts: HashMap<Uuid, HashMap<Status, i64>> = HashMap::new();
+    for (goal, status, n) in rows {
+        *counts.entry(goal).or_default().entry(status).or_default() += n;
+    }
+    counts
+}
+
+/// The link from an initiative's goals to the initiative.
+fn link_to_initiative() -> RelationDef {
+    initiative_goal::Entity::belongs_to(initiative::Entity)
+        .from(initiative_goal::Column::InitiativeId)
+        .to(initiative::Column::Id)
+        .into()
+}
+
+/// The current initiatives serving each of `goals`, counted by goal and status.
+fn initiatives_by_goal_and_status(goals: &[Uuid]) -> Selector<SelectGetableTuple<(Uuid, Status, i64)>> {
+    initiative_goal::Entity::find()
+        .select_only()
+        .column(initiative_goal::Column::GoalId)
+        .column(initiative::Column::Status)
+        .column_as(Expr::col((initiative::Entity, initiative::Column::Id)).count(), "n")
+        .join(JoinType::InnerJoin, link_to_initiative())
+        .filter(initiative_goal::Column::GoalId.is_in(goals.iter().copied()))
+        .filter(initiative::Column::ArchivedAt.is_null())
+        .group_by(initiative_goal::Column::GoalId)
+        .group_by(initiative::Column::Status)
+        .into_tuple()
+}
+
+/// The current activities of the current initiatives serving each of `goals`, counted by goal and
+/// status (as `activities(filter: {goals})` lists them).
+fn activities_by_goal_and_status(goals: &[Uuid]) -> Selector<SelectGetableTuple<(Uuid, Status, i64)>> {
+    let to_links = activity::Entity::belongs_to(initiative_goal::Entity)
+        .from(activity::Column::InitiativeId)
+        .to(initiative_goal::Column::InitiativeId)
+        .into();
+    let to_initiative = activity::Entity::belongs_to(initiative::Entity)
+        .from(activity::Column::InitiativeId)
+        .to(initiative::Column::Id)
+        .into();
+    activity::Entity::find()
+        .select_only()
+        .column(initiative_goal::Column::GoalId)
+        .column(activity::Column::Status)
+        .column_as(Expr::col((activity::Entity, activity::Column::Id)).count(), "n")
+        .join(JoinType::InnerJoin, to_links)
+        .join(JoinType::InnerJoin, to_initiative)
+        .filter(initiative_goal::Column::GoalId.is_in(goals.iter().copied()))
+        .filter(initiative::Column::ArchivedAt.is_null())
+        .filter(activity::Column::ArchivedAt.is_null())
+        .group_by(initiative_goal::Column::GoalId)
+        .group_by(activity::Column::Status)
+        .into_tuple()
+}
+
+/// The current initiatives serving each of `goals`, by number then ID.
+async fn initiatives_serving(
+    db: &impl ConnectionTrait,
+    goals: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<initiative::Model>>, Error> {
+    let links = initiative_goal::Entity::find()
+        .filter(initiative_goal::Column::GoalId.is_in(goals.iter().copied()))
+        .all(db)
+        .await?;
+    let initiatives = initiative::Entity::find()
+        .filter(initiative::Column::Id.is_in(links.iter().map(|l| l.initiative_id)))
+        .filter(initiative::Column::ArchivedAt.is_null())
+        .order_by_asc(initiative::Column::Number)
+        .order_by_asc(initiative::Column::Id)
+        .all(db)
+        .await?;
+    let mut goals_of: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for link in links {
+        goals_of.entry(link.initiative_id).or_default().push(link.goal_id);
+    }
+    let mut serving: HashMap<Uuid, Vec<initiative::Model>> = HashMap::new();
+    for found in initiatives {
+        for goal in goals_of.get(&found.id).into_iter().flatten() {
+            serving.entry(*goal).or_default().push(found.clone());
+        }
+    }
+    Ok(serving)
 }

@@ -5,7 +5,8 @@ use kartla::entity::enums::Status;
 use kartla::entity::initiative_goal;
 use kartla::service::id::{NodeType, encode};
 use kartla::service::seed::seed_id;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestDb};
@@ -76,6 +77,44 @@ async fn coverage_shows_what_serves_each_goal_and_the_gaps(test_db: TestDb) {
     );
     let gaps = goals.iter().filter(|g| g["gap"] == true).count();
     assert_eq!(gaps, 8);
+
+    // Archived records leave the counts (asked for without the lists, so counted on their own).
+    let archived = Expr::value(chrono::Utc::now());
+    kartla::entity::initiative::Entity::update_many()
+        .col_expr(kartla::entity::initiative::Column::ArchivedAt, archived.clone())
+        .filter(kartla::entity::initiative::Column::Id.eq(initiative("1")))
+        .exec(&app.db)
+        .await
+        .expect("initiative 1 archived");
+    kartla::entity::activity::Entity::update_many()
+        .col_expr(kartla::entity::activity::Column::ArchivedAt, archived)
+        .filter(kartla::entity::activity::Column::InitiativeId.eq(initiative("11")))
+        .exec(&app.db)
+        .await
+        .expect("the activity archived");
+    let counts_only = format!(
+        r#"{{ coverage(strategyId: "{}") {{ focusAreas {{ goals {{ goal {{ code }} gap
+             initiativesByStatus {{ status count }} activitiesByStatus {{ status count }} }} }} }} }}"#,
+        encode(NodeType::Strategy, strategy)
+    );
+    let data = app.query(&counts_only).await;
+    let goal_of = |code: &str| {
+        data["coverage"]["focusAreas"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|area| area["goals"].as_array().into_iter().flatten())
+            .find(|g| g["goal"]["code"] == code)
+            .expect("the goal")
+            .clone()
+    };
+    assert_eq!(goal_of("1.2")["gap"], true, "its only initiative is archived");
+    assert_eq!(count(&goal_of("1.2")["initiativesByStatus"], "DECIDED"), Some(json!(0)));
+    assert_eq!(
+        count(&goal_of("2.2")["initiativesByStatus"], "COMPLETED"),
+        Some(json!(1))
+    );
+    assert_eq!(count(&goal_of("2.2")["activitiesByStatus"], "ONGOING"), Some(json!(0)));
 
     let missing = encode(NodeType::Strategy, uuid::Uuid::new_v4());
     assert_eq!(
