@@ -46,11 +46,15 @@ pub fn build_schema(
         .data(crate::service::statistics::StatisticsCache::new(
             STATISTICS_CACHE_ENTRIES,
         ))
+        .data(crate::service::coverage::CoverageCache::new(COVERAGE_CACHE_ENTRIES))
         .finish()
 }
 
 /// Answers of `statistics` kept per instance (a filter and its facets each).
 const STATISTICS_CACHE_ENTRIES: std::num::NonZeroUsize = std::num::NonZeroUsize::new(256).unwrap();
+
+/// Counts of `coverage` kept per instance (a strategy each; a registry has a handful).
+const COVERAGE_CACHE_ENTRIES: std::num::NonZeroUsize = std::num::NonZeroUsize::new(64).unwrap();
 
 /// What Kartla is, as `__schema.description` and the schema's description in `schema.graphql` say.
 pub const SCHEMA_DESCRIPTION: &str = "Kartla: the registry of the Nordic countries' school-digitalisation work. \

@@ -377,7 +377,8 @@ impl Query {
             .field("goals")
             .field("initiatives")
             .exists();
-        match coverage::coverage(db, id, with_initiatives).await.extend()? {
+        let cache = ctx.data::<coverage::CoverageCache>()?;
+        match coverage::coverage(db, cache, id, with_initiatives).await.extend()? {
             Some(found) => Ok(StrategyCoverage(found)),
             None => Err(Error::NotFound(format!(
                 "no strategy has the ID {:?}",

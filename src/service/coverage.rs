@@ -3,6 +3,10 @@
 //! takes a fixed number of statements, however large the strategy, and counts in the database.
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use lru::LruCache;
 
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -58,18 +62,72 @@ const ALL_STATUSES: [Status; 6] = [
     Status::Suspended,
 ];
 
-fn counts(by_status: &HashMap<Status, i64>) -> StatusCounts {
+fn all_statuses(by_status: &HashMap<Status, i64>) -> StatusCounts {
     ALL_STATUSES
         .iter()
         .map(|s| (*s, by_status.get(s).copied().unwrap_or(0)))
         .collect()
 }
 
-/// The coverage of the strategy `strategy_id`; `None` when there is no such strategy. The counts are
-/// grouped by goal in the database (two statements, whatever the number of initiatives); the initiatives
-/// serving each goal are read only `with_initiatives` (in a large registry a goal has hundreds).
+/// A goal's initiatives and their activities, each counted by status.
+#[derive(Default)]
+pub struct GoalCounts {
+    initiatives: HashMap<Status, i64>,
+    activities: HashMap<Status, i64>,
+}
+
+/// The counts of a strategy's goals, by goal.
+type StrategyCounts = HashMap<Uuid, GoalCounts>;
+
+/// Counts of strategies' goals already made, each valid while the change feed's head stands where it
+/// stood when they were counted (as [`crate::service::statistics::StatisticsCache`]): every write that
+/// can change a count (an initiative's status or goals, an activity, an archive) moves the head. At scale
+/// 1 counting a strategy's activities by goal reads about 100,000 rows (60 to 100 ms on SQLite); from
+/// here a strategy's page costs one read of the head until something changes.
+pub struct CoverageCache(Mutex<LruCache<Uuid, (i64, Arc<StrategyCounts>)>>);
+
+impl CoverageCache {
+    /// A cache of the counts of at most `entries` strategies.
+    pub fn new(entries: NonZeroUsize) -> CoverageCache {
+        CoverageCache(Mutex::new(LruCache::new(entries)))
+    }
+
+    /// The counts of `goals`, the goals of `strategy`: from the cache when nothing has changed since they
+    /// were counted, else counted in the database (two statements, grouped by goal and status).
+    async fn counts(
+        &self,
+        db: &impl ConnectionTrait,
+        strategy: Uuid,
+        goals: &[Uuid],
+    ) -> Result<Arc<StrategyCounts>, Error> {
+        let head = crate::service::change_feed::head_position(db).await?;
+        if let Ok(mut cache) = self.0.lock()
+            && let Some((at, found)) = cache.get(&strategy)
+            && *at == head
+        {
+            return Ok(found.clone());
+        }
+        let mut counts: StrategyCounts = HashMap::new();
+        for (goal, status, n) in initiatives_by_goal_and_status(goals).all(db).await? {
+            *counts.entry(goal).or_default().initiatives.entry(status).or_default() += n;
+        }
+        for (goal, status, n) in activities_by_goal_and_status(goals).all(db).await? {
+            *counts.entry(goal).or_default().activities.entry(status).or_default() += n;
+        }
+        let counts = Arc::new(counts);
+        if let Ok(mut cache) = self.0.lock() {
+            cache.put(strategy, (head, counts.clone()));
+        }
+        Ok(counts)
+    }
+}
+
+/// The coverage of the strategy `strategy_id`; `None` when there is no such strategy. The counts come
+/// from `cache` or are grouped by goal in the database; the initiatives serving each goal are read only
+/// `with_initiatives` (in a large registry a goal has hundreds).
 pub async fn coverage(
     db: &impl ConnectionTrait,
+    cache: &CoverageCache,
     strategy_id: Uuid,
     with_initiatives: bool,
 ) -> Result<Option<StrategyCoverage>, Error> {
@@ -85,8 +143,7 @@ pub async fn coverage(
     let mut goals = goals_of(db, &area_ids).await?;
     let goal_ids: Vec<Uuid> = goals.values().flatten().map(|g| g.id).collect();
 
-    let mut initiative_counts = by_goal(initiatives_by_goal_and_status(&goal_ids).all(db).await?);
-    let mut activity_counts = by_goal(activities_by_goal_and_status(&goal_ids).all(db).await?);
+    let counts = cache.counts(db, strategy_id, &goal_ids).await?;
     let mut serving = if with_initiatives {
         initiatives_serving(db, &goal_ids).await?
     } else {
@@ -97,14 +154,15 @@ pub async fn coverage(
         .into_iter()
         .map(|area| {
             let goals = goals.remove(&area.id).unwrap_or_default().into_iter().map(|goal| {
-                let by_status = initiative_counts.remove(&goal.id).unwrap_or_default();
+                let none = GoalCounts::default();
+                let counted = counts.get(&goal.id).unwrap_or(&none);
                 let gap = ![Status::Decided, Status::Ongoing]
                     .iter()
-                    .any(|status| by_status.get(status).is_some_and(|n| *n > 0));
+                    .any(|status| counted.initiatives.get(status).is_some_and(|n| *n > 0));
                 GoalCoverage {
                     initiatives: serving.remove(&goal.id).unwrap_or_default(),
-                    initiatives_by_status: counts(&by_status),
-                    activities_by_status: counts(&activity_counts.remove(&goal.id).unwrap_or_default()),
+                    initiatives_by_status: all_statuses(&counted.initiatives),
+                    activities_by_status: all_statuses(&counted.activities),
                     goal,
                     gap,
                 }
@@ -116,15 +174,6 @@ pub async fn coverage(
         })
         .collect();
     Ok(Some(StrategyCoverage { strategy, focus_areas }))
-}
-
-/// Rows of (goal, status, count) as counts per goal.
-fn by_goal(rows: Vec<(Uuid, Status, i64)>) -> HashMap<Uuid, HashMap<Status, i64>> {
-    let mut counts: HashMap<Uuid, HashMap<Status, i64>> = HashMap::new();
-    for (goal, status, n) in rows {
-        *counts.entry(goal).or_default().entry(status).or_default() += n;
-    }
-    counts
 }
 
 /// The link from an initiative's goals to the initiative.

@@ -1,12 +1,11 @@
 //! `coverage(strategyId:)`: which goals are served by what, and where the gaps are.
 
 use kartla::config::InitialSeed;
-use kartla::entity::enums::Status;
+use kartla::entity::enums::{AccessRole, Status};
 use kartla::entity::initiative_goal;
 use kartla::service::id::{NodeType, encode};
 use kartla::service::seed::seed_id;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestDb};
@@ -29,7 +28,7 @@ async fn coverage_shows_what_serves_each_goal_and_the_gaps(test_db: TestDb) {
         .await
         .expect("a link");
     }
-    crate::helpers::insert_activity(&app.db, initiative("11"), Status::Ongoing).await;
+    let activity = crate::helpers::insert_activity(&app.db, initiative("11"), Status::Ongoing).await;
 
     let query = format!(
         r#"{{ coverage(strategyId: "{}") {{ strategy {{ adoptedOn }} focusAreas {{ focusArea {{ code }} goals {{
@@ -78,20 +77,28 @@ async fn coverage_shows_what_serves_each_goal_and_the_gaps(test_db: TestDb) {
     let gaps = goals.iter().filter(|g| g["gap"] == true).count();
     assert_eq!(gaps, 8);
 
-    // Archived records leave the counts (asked for without the lists, so counted on their own).
-    let archived = Expr::value(chrono::Utc::now());
-    kartla::entity::initiative::Entity::update_many()
-        .col_expr(kartla::entity::initiative::Column::ArchivedAt, archived.clone())
-        .filter(kartla::entity::initiative::Column::Id.eq(initiative("1")))
-        .exec(&app.db)
-        .await
-        .expect("initiative 1 archived");
-    kartla::entity::activity::Entity::update_many()
-        .col_expr(kartla::entity::activity::Column::ArchivedAt, archived)
-        .filter(kartla::entity::activity::Column::InitiativeId.eq(initiative("11")))
-        .exec(&app.db)
-        .await
-        .expect("the activity archived");
+    // Archived through the API, an initiative and an activity leave the counts at once: the counts
+    // kept since the first answer are counted again after the writes.
+    let admin = crate::mutations::token(&app, "admin", AccessRole::Admin, None).await;
+    let archive = [
+        (
+            "mutation A($input: InitiativeVersionInput!) { archiveInitiative(input: $input) { userErrors { code } } }",
+            json!({ "initiativeId": encode(NodeType::Initiative, initiative("1")), "expectedVersion": version_of(&app, NodeType::Initiative, initiative("1")).await }),
+        ),
+        (
+            "mutation A($input: ActivityVersionInput!) { archiveActivity(input: $input) { userErrors { code } } }",
+            json!({ "activityId": encode(NodeType::Activity, activity), "expectedVersion": 1 }),
+        ),
+    ];
+    for (mutation, input) in archive {
+        let answer = crate::mutations::as_token(&app, Some(&admin), mutation, json!({ "input": input })).await;
+        assert!(answer.get("errors").is_none(), "{answer}");
+        let errors = answer["data"]
+            .as_object()
+            .and_then(|d| d.values().next())
+            .map(|p| p["userErrors"].clone());
+        assert_eq!(errors, Some(json!([])), "{answer}");
+    }
     let counts_only = format!(
         r#"{{ coverage(strategyId: "{}") {{ focusAreas {{ goals {{ goal {{ code }} gap
              initiativesByStatus {{ status count }} activitiesByStatus {{ status count }} }} }} }} }}"#,
@@ -132,4 +139,15 @@ async fn coverage_shows_what_serves_each_goal_and_the_gaps(test_db: TestDb) {
         .await,
         "BAD_ID"
     );
+}
+
+/// A record's `version`, read through the API.
+async fn version_of(app: &TestApp, kind: NodeType, id: uuid::Uuid) -> i64 {
+    let data = app
+        .query(&format!(
+            r#"{{ node(id: "{}") {{ ... on Initiative {{ version }} ... on Activity {{ version }} }} }}"#,
+            encode(kind, id)
+        ))
+        .await;
+    data["node"]["version"].as_i64().expect("a version")
 }
