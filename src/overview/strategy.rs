@@ -132,7 +132,8 @@ fn goal_row(page: &Page, goal_coverage: &Value) -> Markup {
                 span.code { (goal.s("code")) } " " (parts::name_of(goal, "title"))
                 @let served = goal.at("initiatives");
                 @let initiatives = served.list("nodes");
-                @let more = served.int("totalCount") - initiatives.len() as i64;
+                @let total: i64 = goal_coverage.list("initiativesByStatus").iter().map(|c| c.int("count")).sum();
+                @let more = total - initiatives.len() as i64;
                 @if !initiatives.is_empty() {
                     ul.served-by {
                         @for initiative in initiatives { li { (parts::initiative(page, initiative)) " " (parts::status(page, initiative.s("status"))) } }
