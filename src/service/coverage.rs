@@ -71,7 +71,7 @@ fn all_statuses(by_status: &HashMap<Status, i64>) -> StatusCounts {
 
 /// A goal's initiatives and their activities, each counted by status.
 #[derive(Default)]
-pub struct GoalCounts {
+struct GoalCounts {
     initiatives: HashMap<Status, i64>,
     activities: HashMap<Status, i64>,
 }
