@@ -233,6 +233,32 @@ impl TestApp {
     }
 }
 
+/// Inserts a Swedish initiative with `status` and no plan, number, dates or texts (a fixture for
+/// registries larger than the demo's) and returns its ID.
+pub async fn insert_initiative(db: &DatabaseConnection, status: kartla::entity::enums::Status) -> uuid::Uuid {
+    use sea_orm::{ActiveModelTrait, Set};
+    let (id, now) = (uuid::Uuid::new_v4(), chrono::Utc::now());
+    kartla::entity::initiative::ActiveModel {
+        id: Set(id),
+        action_plan_id: Set(None),
+        number: Set(None),
+        country: Set("SE".into()),
+        status: Set(status),
+        planned_start: Set(None),
+        planned_end: Set(None),
+        actual_start: Set(None),
+        actual_end: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        archived_at: Set(None),
+    }
+    .insert(db)
+    .await
+    .expect("an initiative");
+    id
+}
+
 /// Inserts an activity of `initiative_id` with `status` (a fixture: the demo data has no activities).
 pub async fn insert_activity(
     db: &DatabaseConnection,

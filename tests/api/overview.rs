@@ -14,7 +14,7 @@ use kartla::service::seed::seed_id;
 use sea_orm::{ActiveModelTrait, Set};
 use tower::ServiceExt;
 
-use crate::helpers::{TestApp, TestDb, insert_contact};
+use crate::helpers::{TestApp, TestDb, insert_contact, insert_initiative};
 use crate::on_every_backend;
 
 /// A page's status, `Content-Security-Policy` and HTML.
@@ -281,28 +281,8 @@ async fn a_goal_shows_its_first_five_initiatives_and_links_the_rest(test_db: Tes
         .all(&app.db)
         .await
         .expect("the demo's initiatives");
-    let now = chrono::Utc::now();
     for _ in 0..2 {
-        let id = uuid::Uuid::new_v4();
-        initiative::ActiveModel {
-            id: Set(id),
-            action_plan_id: Set(None),
-            number: Set(None),
-            country: Set("SE".into()),
-            status: Set(Status::Proposed),
-            planned_start: Set(None),
-            planned_end: Set(None),
-            actual_start: Set(None),
-            actual_end: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            archived_at: Set(None),
-        }
-        .insert(&app.db)
-        .await
-        .expect("an initiative");
-        initiatives.push(id);
+        initiatives.push(insert_initiative(&app.db, Status::Proposed).await);
     }
     assert_eq!(initiatives.len(), 7, "the demo's five and two more");
     for initiative_id in &initiatives {

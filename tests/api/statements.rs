@@ -165,8 +165,7 @@ async fn nested_pages_take_the_same_statements_for_5_and_50_rows(test_db: TestDb
 async fn insert_initiatives(db: &sea_orm::DatabaseConnection, n: usize) {
     use kartla::entity::enums::{DecisionState, ParticipationStatus, Role, Status};
     use kartla::entity::{
-        activity, goal, initiative, initiative_goal, initiative_theme, organisation, participation, responsibility,
-        theme,
+        activity, goal, initiative_goal, initiative_theme, organisation, participation, responsibility, theme,
     };
     use kartla::service::text::{TextOwner, Texts};
     use sea_orm::{EntityTrait, QuerySelect, Set};
@@ -189,25 +188,7 @@ async fn insert_initiatives(db: &sea_orm::DatabaseConnection, n: usize) {
         .collect();
     let now = chrono::Utc::now();
     for k in 0..n {
-        let id = Uuid::new_v4();
-        initiative::Entity::insert(initiative::ActiveModel {
-            id: Set(id),
-            action_plan_id: Set(None),
-            number: Set(None),
-            country: Set("SE".into()),
-            status: Set(Status::Ongoing),
-            planned_start: Set(None),
-            planned_end: Set(None),
-            actual_start: Set(None),
-            actual_end: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            archived_at: Set(None),
-        })
-        .exec(db)
-        .await
-        .expect("an initiative");
+        let id = crate::helpers::insert_initiative(db, Status::Ongoing).await;
         let mut texts = Texts::default();
         texts.add("title", "en", &format!("Bulk initiative {k}"));
         kartla::service::text::insert(db, TextOwner::Initiative, &[(id, &texts)])
