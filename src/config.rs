@@ -239,8 +239,8 @@ pub struct RateLimits {
     pub anonymous_per_minute: Option<std::num::NonZeroU32>,
     /// Per API token.
     pub token_per_minute: Option<std::num::NonZeroU32>,
-    /// Failed sign-ins per client address: past it, requests with a token from that address get 429 until
-    /// the minute is over, so unknown tokens cannot be tried at will.
+    /// Failed sign-ins per client address: past it, unknown or revoked tokens from that address get 429
+    /// until the minute is over, so they cannot be tried at will; a valid token still passes.
     pub failed_sign_ins_per_minute: Option<std::num::NonZeroU32>,
     /// The header a proxy in front of Kartla puts the client's address in (its last entry is used).
     pub client_ip_header: Option<axum::http::HeaderName>,

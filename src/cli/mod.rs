@@ -133,8 +133,8 @@ struct ServeArgs {
     /// Requests per minute per API token (0: no limit).
     #[arg(long, env = "KARTLA_RATE_LIMIT_TOKEN", default_value_t = crate::config::DEFAULT_TOKEN_PER_MINUTE)]
     rate_limit_token: u32,
-    /// Failed sign-ins (unknown or revoked tokens) per minute per client address; past it, requests
-    /// with a token from that address get 429 for the rest of the minute (0: no limit).
+    /// Failed sign-ins (unknown or revoked tokens) per minute per client address; past it, unknown or
+    /// revoked tokens from that address get 429 for the rest of the minute, valid ones pass (0: no limit).
     #[arg(long, env = "KARTLA_RATE_LIMIT_FAILED_SIGN_INS", default_value_t = crate::config::DEFAULT_FAILED_SIGN_INS_PER_MINUTE)]
     rate_limit_failed_sign_ins: u32,
     /// Behind a proxy: the header it puts the client's address in, such as X-Forwarded-For (its last

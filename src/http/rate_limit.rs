@@ -1,7 +1,11 @@
 //! Rate limits on `/graphql` and the export: per API token, and per client address for anonymous use.
-//! Failed sign-ins (401) count against the client's address, and past their limit a request with a token
-//! from that address gets 429 before its token is looked up. A request over its limit gets 429 with `Retry-After` (whole seconds) and code `RATE_LIMITED`, and does
-//! not run. The buckets are governor's (GCRA): each allows its per-minute number at once, then refills
+//! Failed sign-ins (401) count against the client's address. Past their limit, a request from that address
+//! whose token is unknown or revoked gets 429 instead of 401, until the address's minute is over; a valid
+//! token from the same address is never held up, so one bad script behind a municipality's shared address
+//! does not lock out the editors behind it. (Each new unknown token costs one indexed look-up, as it would
+//! without the limit; a token that is not even of Kartla's form, or was found unknown in the last minute,
+//! costs none: see `auth`.) A request over its limit gets 429 with `Retry-After` (whole seconds) and code
+//! `RATE_LIMITED`, and does not run. The buckets are governor's (GCRA): each allows its per-minute number at once, then refills
 //! evenly. Behind a proxy, the client's address comes from the last entry of a configured header (the one
 //! the proxy itself added), never from a header a client could set on its own.
 
@@ -49,7 +53,7 @@ const FAILED_SIGN_IN_ADDRESSES: usize = 100_000;
 const MINUTE: Duration = Duration::from_secs(60);
 
 impl FailedSignIns {
-    /// How long `address` must wait before its next request with a token, if it must.
+    /// How long an unknown token from `address` is refused with 429 rather than 401, if it is.
     fn wait(&self, address: &str) -> Option<Duration> {
         let windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let (start, count) = *windows.peek(address)?;
@@ -117,31 +121,28 @@ pub async fn limit(State(limiter): State<Limiter>, request: Request, next: Next)
             _ => next.run(request).await,
         };
     };
-    // A token: the address's failed sign-ins first, then the token's own bucket (by its hash, so no
-    // secret is kept in memory longer than the request).
-    let failures = buckets
-        .failed_sign_ins
-        .as_ref()
-        .map(|failed| (failed, client(buckets, &request)));
-    if let Some((failed, address)) = &failures
-        && let Some(wait) = failed.wait(address)
-    {
-        return super::refuse(
-            request,
-            too_many("failed_sign_in", "failed sign-ins from this address", wait),
-        )
-        .await;
-    }
+    // A token: its own bucket (by its hash, so no secret is kept in memory longer than the request), then
+    // the sign-in. An address past its failed sign-ins has an unknown token refused with 429, never a
+    // valid one.
     if let Some(Err(not_until)) = buckets.tokens.as_ref().map(|bucket| bucket.check_key(&authorization)) {
         let wait = not_until.wait_time_from(DefaultClock::default().now());
         return super::refuse(request, too_many("token", "this token", wait)).await;
     }
+    let failures = buckets
+        .failed_sign_ins
+        .as_ref()
+        .map(|failed| (failed, client(buckets, &request)));
     let response = next.run(request).await;
-    if response.status() == StatusCode::UNAUTHORIZED
-        && let Some((failed, address)) = failures
-    {
-        failed.record(address);
+    if response.status() != StatusCode::UNAUTHORIZED {
+        return response;
     }
+    let Some((failed, address)) = failures else {
+        return response;
+    };
+    if let Some(wait) = failed.wait(&address) {
+        return too_many("failed_sign_in", "failed sign-ins from this address", wait);
+    }
+    failed.record(address);
     response
 }
 

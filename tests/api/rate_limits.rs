@@ -93,7 +93,7 @@ async fn requests_over_the_limit_get_429_with_retry_after() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unknown_tokens_count_against_the_address() {
+async fn unknown_tokens_count_against_the_address_and_never_lock_out_a_valid_one() {
     let test_db = TestDb::create(Backend::Sqlite).await.expect("SQLite is always there");
     let mut config = test_db.config(InitialSeed::None);
     config.rate_limits = RateLimits {
@@ -104,7 +104,7 @@ async fn unknown_tokens_count_against_the_address() {
     };
     let app = TestApp::spawn_with(config).await;
     let reader = token(&app, "reader", AccessRole::Reader, None).await;
-    // Five random tokens are refused as unknown; the sixth, another random one, is not looked up at all.
+    // Five random tokens are refused as unknown; the sixth, another random one, gets 429 for the minute.
     for i in 0..5 {
         let (status, body) = app
             .send(request(Some(&format!("kartla_random{i}")), Some("203.0.113.5")))
@@ -114,9 +114,22 @@ async fn unknown_tokens_count_against_the_address() {
     let (status, body) = app.send(request(Some("kartla_random5"), Some("203.0.113.5"))).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED", "{body}");
-    // Even a valid token from that address waits for the minute; other addresses are not held up.
-    let (status, _) = app.send(request(Some(&reader), Some("203.0.113.5"))).await;
+    // A valid token from the same address is never held up by them, however many more come; the unknown
+    // ones stay refused around it.
+    for i in 6..70 {
+        let (status, body) = app
+            .send(request(Some(&format!("kartla_random{i}")), Some("203.0.113.5")))
+            .await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+        let (status, body) = app.send(request(Some(&reader), Some("203.0.113.5"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["data"]["viewer"]["role"], "READER", "{body}");
+    }
+    // A token refused once is refused again with 429, and other addresses are not held up.
+    let (status, _) = app.send(request(Some("kartla_random0"), Some("203.0.113.5"))).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let (status, body) = app.send(request(Some("kartla_random0"), Some("198.51.100.20"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     let (status, body) = app.send(request(Some(&reader), Some("198.51.100.20"))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // Anonymous requests from the address are not sign-ins and pass.
