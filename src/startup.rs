@@ -151,7 +151,7 @@ fn router_with_stop(
         executions: places(config.max_concurrent_requests),
         large_executions: places(config.max_concurrent_large_requests),
         large_request_cost: config.large_request_cost,
-        outage: http::outage::Outage::new(db.clone()),
+        outage: http::outage::Outage::new(db.clone(), &config.database_url),
         socket_limits: config.socket_limits,
         open_sockets: Default::default(),
         client_ip_header: config.rate_limits.client_ip_header.clone(),

@@ -1,4 +1,4 @@
-//! The database goes away and comes back: through a TCP proxy in front of PostgreSQL that the test cuts
+//! The database goes away and comes back: through a TCP proxy in front of PostgreSQL that the test cuts (or stops)
 //! and restores. While it is cut, requests fail at once with SERVICE_UNAVAILABLE (or 503), never a 500 or a
 //! hang; once a request has found it down, the next ones are answered 503 without trying the database, and
 //! `/readyz` is red; afterwards Kartla serves again without a restart, and every write it
@@ -23,22 +23,34 @@ use tokio::task::AbortHandle;
 use crate::helpers::{Backend, TestApp, TestDb};
 use crate::mutations::{as_token, token};
 
-/// A TCP proxy to PostgreSQL that can be cut (every connection closed, new ones closed at once) and
+/// A TCP proxy to PostgreSQL that can be cut (every connection closed, new ones closed at once), stopped
+/// (every connection closed and the port closed, so new ones are refused, as by a stopped server) and
 /// restored.
 struct Proxy {
     address: SocketAddr,
+    upstream: SocketAddr,
     open: Arc<AtomicBool>,
     links: Arc<Mutex<Vec<AbortHandle>>>,
+    listening: Mutex<Option<AbortHandle>>,
 }
 
 impl Proxy {
     async fn start(upstream: SocketAddr) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-        let address = listener.local_addr().expect("an address");
-        let open = Arc::new(AtomicBool::new(true));
-        let links: Arc<Mutex<Vec<AbortHandle>>> = Arc::default();
-        let (is_open, all) = (open.clone(), links.clone());
-        tokio::spawn(async move {
+        let proxy = Proxy {
+            address: listener.local_addr().expect("an address"),
+            upstream,
+            open: Arc::new(AtomicBool::new(true)),
+            links: Arc::default(),
+            listening: Mutex::new(None),
+        };
+        proxy.listen(listener);
+        proxy
+    }
+
+    fn listen(&self, listener: TcpListener) {
+        let (is_open, all, upstream) = (self.open.clone(), self.links.clone(), self.upstream);
+        let accepting = tokio::spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
                 if !is_open.load(Ordering::SeqCst) {
                     continue; // dropped: the client sees the connection close at once
@@ -51,7 +63,7 @@ impl Proxy {
                 all.lock().expect("the list").push(link.abort_handle());
             }
         });
-        Proxy { address, open, links }
+        *self.listening.lock().expect("the handle") = Some(accepting.abort_handle());
     }
 
     fn cut(&self) {
@@ -63,6 +75,26 @@ impl Proxy {
 
     fn restore(&self) {
         self.open.store(true, Ordering::SeqCst);
+    }
+
+    /// Closes every connection and the port itself; returns once a connection to it is refused.
+    async fn stop(&self) {
+        if let Some(accepting) = self.listening.lock().expect("the handle").take() {
+            accepting.abort();
+        }
+        self.cut();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(self.address).await.is_ok() {
+            assert!(Instant::now() < deadline, "the proxy's port did not close");
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// Listens on the same port again.
+    async fn start_again(&self) {
+        let listener = TcpListener::bind(self.address).await.expect("the same port");
+        self.restore();
+        self.listen(listener);
     }
 }
 
@@ -200,4 +232,53 @@ async fn kartla_comes_back_by_itself_and_keeps_every_acknowledged_write() {
         .await
         .expect("the organisations");
     assert_eq!(found.len(), ids.len(), "every acknowledged write is in the database");
+}
+
+/// A stopped server refuses connections, which the pool would retry until its acquire timeout (5 s): the
+/// first request to meet it is answered 503 at once, as are the requests after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_request_to_meet_a_stopped_server_is_answered_at_once() {
+    let Some(test_db) = TestDb::create(Backend::Postgres).await else {
+        return;
+    };
+    let upstream: SocketAddr = "127.0.0.1:5432".parse().expect("an address");
+    let proxy = Proxy::start(upstream).await;
+    let mut config = test_db.config(InitialSeed::None);
+    config.database_url = test_db.url.replace("127.0.0.1:5432", &proxy.address.to_string());
+    let app = TestApp::spawn_with(config).await;
+    let admin = token(&app, "admin", AccessRole::Admin, None).await;
+    create(&app, &admin, "Før").await.expect("the database is up");
+
+    proxy.stop().await;
+    for (i, request) in ["first", "second", "third"].iter().enumerate() {
+        let started = Instant::now();
+        let refused = create(&app, &admin, &format!("Nede {i}"))
+            .await
+            .expect_err("the database is down");
+        let took = started.elapsed();
+        eprintln!("the {request} request after the stop was answered in {took:?}");
+        assert!(
+            refused.starts_with("SERVICE_UNAVAILABLE"),
+            "the {request} request: {refused}"
+        );
+        // Well inside the pool's 5 s: without the check, the first request waits all of it.
+        assert!(
+            took < Duration::from_millis(2_500),
+            "the {request} request took {took:?}"
+        );
+    }
+    assert_eq!(ready(&app).await, StatusCode::SERVICE_UNAVAILABLE);
+
+    // Started again: Kartla serves without a restart.
+    proxy.start_again().await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ready(&app).await != StatusCode::OK {
+        assert!(Instant::now() < deadline, "Kartla did not become ready again");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut after = None;
+    while after.is_none() {
+        assert!(Instant::now() < deadline, "writes did not go through again");
+        after = create(&app, &admin, "Etter").await.ok();
+    }
 }
