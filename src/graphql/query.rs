@@ -305,8 +305,9 @@ impl Query {
 
     /// Records matching words in any language, best first: initiatives, activities, goals, consultations and
     /// organisations. Every word must match a word of the record's titles, names or descriptions: one that
-    /// starts with it or has the same stem, ignoring case and diacritics. A title or name ranks above a
-    /// description, a whole word above a prefix, the request's language above others.
+    /// starts with it or has the same stem, ignoring case and diacritics, or a part of a Swedish or Norwegian
+    /// compound ("kompetens" finds "digitalkompetens"). A title or name ranks above a description, a whole
+    /// word above a prefix above a part, the request's language above others.
     async fn search(
         &self,
         ctx: &Context<'_>,

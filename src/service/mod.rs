@@ -5,6 +5,7 @@ pub mod action_plan;
 pub mod activity;
 pub mod activity_edit;
 pub mod change_feed;
+pub mod compound;
 pub mod consultation;
 pub mod consultation_edit;
 pub mod coverage;

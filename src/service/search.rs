@@ -3,7 +3,7 @@
 //! Hits come from the word index ([`crate::service::search_index`], which says how words match): a record is
 //! a hit when each query word matches one of the words of its texts, in any language. Each word scores its
 //! best row: 200 in a title or name, 100 elsewhere; 20 for a whole word (the same word, or the same stem),
-//! 10 for a prefix; 1 more in the request's language. A record's score is the sum over the query's words.
+//! 10 for a prefix, 5 for a part of a compound (either way); 1 more in the request's language. A record's score is the sum over the query's words.
 //! Ties are broken by kind and ID, so the order is stable and pages are cut by keyset.
 
 use base64::Engine as _;
@@ -91,11 +91,14 @@ fn col(name: &str) -> Expr {
 }
 
 /// What one index row scores for one query word: a title or name above a description (200 or 100), then a
-/// whole word (same word or same stem) above a prefix (20 or 10), then the request's language (1).
+/// whole word (same word or same stem) above a prefix (20 or 10) above a part of a compound (5), then the
+/// request's language (1).
 fn row_score(word: &QueryWord, lang: Option<&str>) -> Expr {
     // 64-bit values, so every database computes, compares and returns them as BIGINT.
     let weight = col("weight").mul(100i64);
-    let whole = Expr::case(word.whole(), 20i64).finally(10i64);
+    let whole = Expr::case(col("part").eq(1), 5i64)
+        .case(word.whole(), 20i64)
+        .finally(10i64);
     let in_lang = match lang {
         Some(lang) => Expr::case(col("lang").eq(lang), 1i64).finally(0i64).into(),
         None => Expr::val(0i64),
@@ -129,7 +132,7 @@ fn best_of(word: &QueryWord, lang: Option<&str>) -> SelectStatement {
             // UNION ALL: a row read twice scores the same.
             rows_of(
                 word,
-                &["kind", "record_id", "lang", "weight", "word", "stem"],
+                &["kind", "record_id", "lang", "weight", "word", "stem", "part"],
                 UnionType::All,
             ),
             Alias::new("matched"),
@@ -263,6 +266,7 @@ async fn top_page(
             .and_where(col(column).eq(value))
             .and_where(col("lang").eq(lang))
             .and_where(col("weight").eq(2))
+            .and_where(col("part").eq(0))
             .and_where(col("record_id").not_in_subquery(archived()))
             .order_by(Alias::new("kind"), Order::Asc)
             .order_by(Alias::new("record_id"), Order::Asc)

@@ -24,10 +24,11 @@ use unicode_normalization::char::is_combining_mark;
 use uuid::Uuid;
 
 use crate::error::Error;
+use crate::service::compound;
 use crate::service::text::{self, MAX_QUERY_CHARS, TextOwner, Texts};
 
 /// The version of these rules; a start with a database indexed by other rules rebuilds the index.
-pub const VERSION: i32 = 1;
+pub const VERSION: i32 = 2;
 
 /// The most words a query may have.
 pub const MAX_QUERY_WORDS: usize = 16;
@@ -113,6 +114,15 @@ struct Entry {
     word: String,
     stem: String,
     weight: i16,
+    /// The row indexes a part of a compound, not a whole word.
+    part: bool,
+}
+
+impl Entry {
+    /// How the row ranks against another of the same word: by weight, then a whole word above a part.
+    fn rank(&self) -> (i16, bool) {
+        (self.weight, !self.part)
+    }
 }
 
 /// Whether words in this field weigh as a title's.
@@ -120,34 +130,87 @@ fn is_title(field: &str) -> bool {
     matches!(field, "title" | "name")
 }
 
-/// The index rows of one record's texts: each (language, word) once, with its best weight.
-fn entries(texts: &Texts) -> Vec<Entry> {
+/// What the index makes of one written word in one language: the word and its stem folded, and the
+/// parts of the compound it is, each with its stem.
+struct Analysed {
+    word: String,
+    stem: String,
+    parts: Vec<(String, String)>,
+}
+
+/// The words analysed so far, by language and lower-case form: a batch of records shares most of its
+/// words, so each is stemmed and split once.
+#[derive(Default)]
+struct Vocabulary(HashMap<(String, String), Analysed>);
+
+impl Vocabulary {
+    fn analyse(&mut self, lang: &str, lower: String) -> &Analysed {
+        self.0
+            .entry((lang.to_owned(), lower))
+            .or_insert_with_key(|(lang, lower)| {
+                let stemmer = stemmer_of(lang);
+                let stem_of = |lower: &str| match &stemmer {
+                    Some(stemmer) => fold_word(&stemmer.stem(lower)),
+                    None => fold_word(lower),
+                };
+                Analysed {
+                    word: fold_word(lower),
+                    stem: stem_of(lower),
+                    parts: compound::parts(lower, lang)
+                        .into_iter()
+                        .map(|part| (fold_word(&part), stem_of(&part)))
+                        .collect(),
+                }
+            })
+    }
+}
+
+/// The index rows of one record's texts: each (language, word) once, with its best weight, whole words
+/// and the parts of compounds.
+fn entries(texts: &Texts, vocabulary: &mut Vocabulary) -> Vec<Entry> {
     let mut found: BTreeMap<(String, String), Entry> = BTreeMap::new();
+    let mut keep = |entry: Entry| {
+        let key = (entry.lang.clone(), entry.word.clone());
+        match found.get_mut(&key) {
+            Some(kept) if kept.rank() >= entry.rank() => {}
+            Some(kept) => *kept = entry,
+            None => {
+                found.insert(key, entry);
+            }
+        }
+    };
+    // The best weight each (language, written word) was kept with: a word seen again weighs no more.
+    let mut seen: HashMap<(String, String), i16> = HashMap::new();
     for (field, translations) in texts.fields() {
         let weight = if is_title(field) { 2 } else { 1 };
         for text in translations {
             let lang = primary(&text.lang);
-            let stemmer = stemmer_of(&lang);
             for written in split(&text.text) {
-                let word = fold_word(written);
-                let key = (lang.clone(), word.clone());
-                if let Some(entry) = found.get_mut(&key) {
-                    entry.weight = std::cmp::max(entry.weight, weight);
-                    continue;
+                let lower = written.to_lowercase();
+                match seen.get_mut(&(lang.clone(), lower.clone())) {
+                    Some(best) if *best >= weight => continue,
+                    Some(best) => *best = weight,
+                    None => {
+                        seen.insert((lang.clone(), lower.clone()), weight);
+                    }
                 }
-                let stem = match &stemmer {
-                    Some(stemmer) => fold_word(&stemmer.stem(&written.to_lowercase())),
-                    None => word.clone(),
-                };
-                found.insert(
-                    key,
-                    Entry {
+                let analysed = vocabulary.analyse(&lang, lower);
+                for (word, stem) in &analysed.parts {
+                    keep(Entry {
                         lang: lang.clone(),
-                        word,
-                        stem,
+                        word: word.clone(),
+                        stem: stem.clone(),
                         weight,
-                    },
-                );
+                        part: true,
+                    });
+                }
+                keep(Entry {
+                    lang: lang.clone(),
+                    word: analysed.word.clone(),
+                    stem: analysed.stem.clone(),
+                    weight,
+                    part: false,
+                });
             }
         }
     }
@@ -172,16 +235,21 @@ pub async fn forget(db: &impl ConnectionTrait, owner: TextOwner, ids: &[Uuid]) -
 /// Adds the index rows of records of `owner` that have none, from their complete texts.
 pub async fn add(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uuid, &Texts)]) -> Result<(), DbErr> {
     let Some(kind) = kind_of(owner) else { return Ok(()) };
+    let mut vocabulary = Vocabulary::default();
     let rows: Vec<(Uuid, Entry)> = records
         .iter()
-        .flat_map(|(id, texts)| entries(texts).into_iter().map(move |entry| (*id, entry)))
+        .flat_map(|(id, texts)| {
+            entries(texts, &mut vocabulary)
+                .into_iter()
+                .map(move |entry| (*id, entry))
+        })
         .collect();
-    // Six parameters a row.
+    // Seven parameters a row.
     for chunk in rows.chunks(crate::db::ROWS_PER_STATEMENT) {
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new("search_term"))
-            .columns(["kind", "record_id", "lang", "word", "stem", "weight"].map(Alias::new));
+            .columns(["kind", "record_id", "lang", "word", "stem", "weight", "part"].map(Alias::new));
         for (id, entry) in chunk {
             insert
                 .values([
@@ -191,6 +259,7 @@ pub async fn add(db: &impl ConnectionTrait, owner: TextOwner, records: &[(Uuid, 
                     entry.word.as_str().into(),
                     entry.stem.as_str().into(),
                     entry.weight.into(),
+                    i16::from(entry.part).into(),
                 ])
                 .map_err(|error| DbErr::Custom(error.to_string()))?;
         }
@@ -440,7 +509,7 @@ mod tests {
         texts.add("title", "sv", "Digitaliseringen");
         texts.add("description", "sv", "digitaliseringen i skolan");
         texts.add("description", "de", "Digitalisierung");
-        let found = entries(&texts);
+        let found = entries(&texts, &mut Vocabulary::default());
         let sv = found.iter().find(|e| e.lang == "sv" && e.word == "digitaliseringen");
         assert_eq!(
             sv.map(|e| e.weight),

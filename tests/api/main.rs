@@ -7,6 +7,7 @@ mod activities;
 mod answers;
 mod change_feed;
 mod cli;
+mod compounds;
 mod consultations;
 mod counts;
 mod coverage;
