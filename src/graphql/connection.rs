@@ -22,6 +22,8 @@ pub enum TotalCount {
     List(List),
     /// Counted already, by the statement that read the page.
     Known(u64),
+    /// The rows of a query, counted up to a bound (search): `(query, bound, what was counted)`.
+    Bounded(Box<SelectStatement>, u64, tokio::sync::OnceCell<u64>),
 }
 
 impl TotalCount {
@@ -39,8 +41,33 @@ impl TotalCount {
                 .extend()?
                 .unwrap_or(0),
             TotalCount::Known(n) => *n,
+            TotalCount::Bounded(_, bound, _) => self.bounded(ctx).await?.min(*bound),
         };
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
+    /// Whether [`TotalCount::count`] is less than the list's size: a bounded count that reached its bound.
+    pub async fn is_lower_bound(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        match self {
+            TotalCount::Bounded(_, bound, _) => Ok(self.bounded(ctx).await? > *bound),
+            _ => Ok(false),
+        }
+    }
+
+    /// A bounded count's rows, up to one past the bound, counted once for both fields that ask.
+    async fn bounded(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let TotalCount::Bounded(query, bound, counted) = self else {
+            return Ok(0);
+        };
+        let n = counted
+            .get_or_try_init(|| async {
+                let db = ctx.data::<DatabaseConnection>()?;
+                let mut query = (**query).clone();
+                query.limit(bound + 1);
+                page::count(db, query).await.extend()
+            })
+            .await?;
+        Ok(*n)
     }
 }
 
@@ -106,7 +133,8 @@ impl<N> Paged<N> {
 /// Defines a connection type and its edge type for a node type.
 #[macro_export]
 macro_rules! connection {
-    ($connection:ident, $edge:ident, $node:ty, $plural:literal) => {
+    // `{ fields }`, when given, are more fields of the connection, written as in the `impl` block.
+    ($connection:ident, $edge:ident, $node:ty, $plural:literal $(, { $($fields:tt)* })?) => {
         #[doc = concat!("A page of ", $plural, ", with the size of the whole list and the cursors to page on.")]
         pub struct $connection($crate::graphql::connection::Paged<$node>);
 
@@ -136,6 +164,8 @@ macro_rules! connection {
             async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<i64> {
                 self.0.total.count(ctx).await
             }
+
+            $($($fields)*)?
         }
 
         impl From<$crate::graphql::connection::Paged<$node>> for $connection {

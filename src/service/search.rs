@@ -164,12 +164,19 @@ fn words_of(query: &str) -> Result<Vec<QueryWord>, Error> {
     Ok(words)
 }
 
+/// How many records `totalCount` counts at most: a word as common as "digital" matches more than that in
+/// a national registry, and counting them all grows with the registry.
+pub const COUNT_BOUND: u64 = 10_000;
+
 /// The records the query finds, one row each (`record_id`), for `totalCount`: no score is computed.
+///
+/// `SELECT DISTINCT` over a `UNION ALL` of the reads, so that a count with a `LIMIT` stops at its bound:
+/// SQLite would fill a `UNION`'s temporary table with every match before the first row came out.
 pub fn matching(query: &str) -> Result<SelectStatement, Error> {
     let words = words_of(query)?;
-    // UNION, not ALL: a record has many matching rows, and is counted once. The stem read skips the rows
-    // the prefix read has (most of them: a word that starts with the query word shares its stem).
-    let ids = |word: &QueryWord| {
+    // The stem reads skip the rows the prefix read has (most of them: a word that starts with the query
+    // word shares its stem).
+    let ids = |word: &QueryWord, union: UnionType| {
         let read = |condition: sea_orm::Condition| {
             Query::select()
                 .column(Alias::new("record_id"))
@@ -180,19 +187,20 @@ pub fn matching(query: &str) -> Result<SelectStatement, Error> {
         let mut ids = read(word.prefix());
         for stem in word.stem_reads() {
             ids.union(
-                UnionType::Distinct,
+                union,
                 read(sea_orm::Condition::all().add(stem).add(word.prefix().not())),
             );
         }
         ids
     };
     let mut found = Query::select()
+        .distinct()
         .column(Alias::new("record_id"))
-        .from_subquery(ids(&words[0]), Alias::new("first_word"))
+        .from_subquery(ids(&words[0], UnionType::All), Alias::new("first_word"))
         .and_where(col("record_id").not_in_subquery(archived()))
         .to_owned();
     for word in &words[1..] {
-        found.and_where(col("record_id").in_subquery(ids(word)));
+        found.and_where(col("record_id").in_subquery(ids(word, UnionType::Distinct)));
     }
     Ok(found)
 }

@@ -112,6 +112,21 @@ async fn create(app: &TestApp, admin: &str, name: &str) -> Result<String, String
     Err(format!("{code}: {answer}"))
 }
 
+/// Waits (up to a minute) until Kartla is ready again and a write goes through: the write's ID.
+async fn back_again(app: &TestApp, admin: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ready(app).await != StatusCode::OK {
+        assert!(Instant::now() < deadline, "Kartla did not become ready again");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    loop {
+        assert!(Instant::now() < deadline, "writes did not go through again");
+        if let Ok(id) = create(app, admin, "Etter").await {
+            return id;
+        }
+    }
+}
+
 async fn ready(app: &TestApp) -> StatusCode {
     app.send(Request::get("/readyz").body(Body::empty()).expect("a request"))
         .await
@@ -202,17 +217,7 @@ async fn kartla_comes_back_by_itself_and_keeps_every_acknowledged_write() {
 
     // Restored: ready again without a restart, and writes go through.
     proxy.restore();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while ready(&app).await != StatusCode::OK {
-        assert!(Instant::now() < deadline, "Kartla did not become ready again");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let mut after = None;
-    while after.is_none() {
-        assert!(Instant::now() < deadline, "writes did not go through again");
-        after = create(&app, &admin, "Etter").await.ok();
-    }
-    acknowledged.extend(after);
+    acknowledged.push(back_again(&app, &admin).await);
 
     // Every acknowledged write is there (read past the proxy).
     let db = test_db.connect().await;
@@ -271,14 +276,5 @@ async fn the_first_request_to_meet_a_stopped_server_is_answered_at_once() {
 
     // Started again: Kartla serves without a restart.
     proxy.start_again().await;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while ready(&app).await != StatusCode::OK {
-        assert!(Instant::now() < deadline, "Kartla did not become ready again");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let mut after = None;
-    while after.is_none() {
-        assert!(Instant::now() < deadline, "writes did not go through again");
-        after = create(&app, &admin, "Etter").await.ok();
-    }
+    back_again(&app, &admin).await;
 }

@@ -16,7 +16,7 @@ const FIELDS: &str = "__typename ... on Initiative { id number } ... on Activity
 async fn search(app: &TestApp, query: &str, paging: &str) -> Value {
     let data = app
         .query(&format!(
-            r#"{{ search(query: "{query}"{paging}) {{ totalCount pageInfo {{ hasNextPage endCursor }}
+            r#"{{ search(query: "{query}"{paging}) {{ totalCount totalCountIsLowerBound pageInfo {{ hasNextPage endCursor }}
                  edges {{ cursor node {{ {FIELDS} }} }} }} }}"#
         ))
         .await;
@@ -70,6 +70,10 @@ async fn search_ranks_records_of_every_kind(test_db: TestDb) {
         after = format!(r#", after: "{cursor}""#);
     }
     assert_eq!(seen.len() as i64, total);
+    assert_eq!(
+        all["totalCountIsLowerBound"], false,
+        "far fewer than 10,000 hits are counted exactly"
+    );
 
     assert_eq!(
         app.error_code(r#"{ search(query: "  ") { totalCount } }"#).await,

@@ -32,7 +32,20 @@ pub enum SearchResult {
     Organisation(Organisation),
 }
 
-crate::connection!(SearchResultConnection, SearchResultEdge, SearchResult, "search results");
+crate::connection!(
+    SearchResultConnection,
+    SearchResultEdge,
+    SearchResult,
+    "search results",
+    {
+        /// Whether there are more results than `totalCount` says. Search counts its results exactly up to
+        /// 10,000; past that, `totalCount` is 10,000 and this is true ("more than 10,000"). The pages go on to
+        /// the last result either way.
+        async fn total_count_is_lower_bound(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<bool> {
+            self.0.total.is_lower_bound(ctx).await
+        }
+    }
+);
 
 /// Runs a search and loads the records found, one statement per kind.
 pub async fn run(
@@ -59,7 +72,11 @@ pub async fn run(
         .or_else(|| ctx.data_opt::<FallbackLanguages>().and_then(|f| f.0.first()))
         .map(|tag| tag.split('-').next().unwrap_or_default().to_ascii_lowercase());
     let lang = lang.as_deref();
-    let total = TotalCount::Query(Box::new(search::matching(query).extend()?));
+    let total = TotalCount::Bounded(
+        Box::new(search::matching(query).extend()?),
+        search::COUNT_BOUND,
+        Default::default(),
+    );
     let page = search::search(db, query, lang, limit, after.as_deref())
         .await
         .extend()?;
