@@ -65,8 +65,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
 }
 
 /// Opens and closes one connection to a server database, so an unreachable server or a wrong password is
-/// reported at once with its real cause, rather than as a pool timeout after retries.
-async fn probe(url: &str) -> Result<(), sea_orm::sqlx::Error> {
+/// reported at once with its real cause, rather than as a pool timeout after retries. `url` is a
+/// `postgres` or `mysql` URL (nothing is done for others).
+pub(crate) async fn probe(url: &str) -> Result<(), sea_orm::sqlx::Error> {
     use sea_orm::sqlx::Connection as _;
     let attempt = async {
         if url.starts_with("postgres") {

@@ -73,7 +73,6 @@ impl Server {
 
     /// Whether the server refuses connections now.
     async fn refuses(&self) -> bool {
-        use sea_orm::sqlx::Connection as _;
         let refused = |error: &std::io::Error| error.kind() == std::io::ErrorKind::ConnectionRefused;
         let attempt = async {
             match self {
@@ -81,13 +80,9 @@ impl Server {
                     Ok(_) => false,
                     Err(error) => refused(&error),
                 },
-                Server::MySql(url) => match sea_orm::sqlx::MySqlConnection::connect(url).await {
-                    Ok(connection) => {
-                        let _ = connection.close().await;
-                        false
-                    }
+                Server::MySql(url) => match crate::db::probe(url).await {
                     Err(sea_orm::sqlx::Error::Io(error)) => refused(&error),
-                    Err(_) => false,
+                    _ => false,
                 },
             }
         };

@@ -21,6 +21,10 @@ use rust_stemmers::{Algorithm, Stemmer};
 /// The fewest letters a part, and what comes before it, may have.
 pub const MIN_CHARS: usize = 3;
 
+/// The longest word split, in letters (the index keeps words of at most 64): splitting tries every ending,
+/// so a longer word, which no language writes, would cost its length squared.
+const MAX_CHARS: usize = 64;
+
 /// Letters that may join two parts of a compound ("kompetens|utveckling", "skole|eier").
 const LINKS: [char; 3] = ['s', 'e', 'a'];
 
@@ -92,7 +96,7 @@ pub fn parts(word: &str, lang: &str) -> Vec<String> {
     };
     let stemmer = Stemmer::create(lexicon.algorithm);
     let chars: Vec<char> = word.chars().collect();
-    if chars.len() < 2 * MIN_CHARS || lexicon.knows(&stemmer, word) {
+    if chars.len() < 2 * MIN_CHARS || chars.len() > MAX_CHARS || lexicon.knows(&stemmer, word) {
         return Vec::new();
     }
     let known = |letters: &[char]| lexicon.knows(&stemmer, &letters.iter().collect::<String>());
@@ -161,5 +165,8 @@ mod tests {
         assert!(parts("organisation", "sv").is_empty());
         assert!(parts("digitalkompetens", "en").is_empty(), "no list for English");
         assert!(parts("skol", "sv").is_empty(), "too short to split");
+        let endless = format!("{}kompetens", "a".repeat(1_000));
+        assert!(parts(&endless, "sv").is_empty(), "too long to split");
+        assert_eq!(parts(&format!("{}kompetens", "a".repeat(50)), "sv"), ["kompetens"]);
     }
 }

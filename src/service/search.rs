@@ -3,8 +3,8 @@
 //! Hits come from the word index ([`crate::service::search_index`], which says how words match): a record is
 //! a hit when each query word matches one of the words of its texts, in any language. Each word scores its
 //! best row: 200 in a title or name, 100 elsewhere; 20 for a whole word (the same word, or the same stem),
-//! 10 for a prefix, 5 for a part of a compound (either way); 1 more in the request's language. A record's score is the sum over the query's words.
-//! Ties are broken by kind and ID, so the order is stable and pages are cut by keyset.
+//! 10 for a prefix, 5 for a part of a compound (either way); 1 more in the request's language. A record's
+//! score is the sum over the query's words. Ties are broken by kind and ID, so the order is stable and pages are cut by keyset.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -187,13 +187,11 @@ fn entries(texts: &Texts, vocabulary: &mut Vocabulary) -> Vec<Entry> {
             let lang = primary(&text.lang);
             for written in split(&text.text) {
                 let lower = written.to_lowercase();
-                match seen.get_mut(&(lang.clone(), lower.clone())) {
-                    Some(best) if *best >= weight => continue,
-                    Some(best) => *best = weight,
-                    None => {
-                        seen.insert((lang.clone(), lower.clone()), weight);
-                    }
+                let best = seen.entry((lang.clone(), lower.clone())).or_insert(0);
+                if *best >= weight {
+                    continue;
                 }
+                *best = weight;
                 let analysed = vocabulary.analyse(&lang, lower);
                 for (word, stem) in &analysed.parts {
                     keep(Entry {
