@@ -23,6 +23,7 @@ mod m20261201_000014_create_search_term;
 mod m20261201_000015_create_webhooks;
 mod m20261205_000016_create_facet_counts;
 mod m20261207_000017_add_search_term_part;
+mod m20261207_000018_index_goal_initiatives;
 pub mod table;
 
 /// The ordered list of Kartla's migrations.
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_create_webhooks::Migration),
             Box::new(m20261205_000016_create_facet_counts::Migration),
             Box::new(m20261207_000017_add_search_term_part::Migration),
+            Box::new(m20261207_000018_index_goal_initiatives::Migration),
         ]
     }
 }

@@ -9,9 +9,9 @@ use sea_orm::sea_query::SelectStatement;
 use sea_orm::{DatabaseConnection, EntityTrait, QueryTrait, Select};
 use uuid::Uuid;
 
-use super::loader::{List, ListSize, Loader, RegistryLoader};
+use super::loader::{List, ListSize, ListWindow, Loader, RegistryLoader};
 use super::order::{OrderDirection, RecordOrderField};
-use crate::service::page::{self, Page, PageRequest, Window};
+use crate::service::page::{self, Page, PageRequest};
 use crate::service::sorted_page::{self, Key, Sort};
 
 /// How a connection counts its whole list; counted only when a client asks for `totalCount`.
@@ -280,7 +280,7 @@ where
 pub async fn nested<K, M, N>(
     ctx: &Context<'_>,
     request: PageRequest,
-    key: impl FnOnce(Window) -> K,
+    key: impl FnOnce(ListWindow) -> K,
     list: List,
     id_of: impl Fn(&M) -> Uuid,
     to_node: impl Fn(M) -> N,
@@ -302,9 +302,10 @@ where
             TotalCount::List(list),
         ));
     }
+    let counted = look.field("totalCount").exists();
     let page = ctx
         .data::<Loader>()?
-        .load_one(key(window))
+        .load_one(key(ListWindow { window, counted }))
         .await
         .extend()?
         .unwrap_or_default();

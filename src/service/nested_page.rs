@@ -1,21 +1,164 @@
 //! Pages of many lists at once: the first page of activities of each of 50 initiatives in one statement.
-//! A window function numbers the rows of each list (`ROW_NUMBER() OVER (PARTITION BY ...)`), which
-//! SQLite, PostgreSQL and MariaDB all have, and the same keyset window as a single list cuts each page.
+//! Each list is read on its own with `ORDER BY ... LIMIT n + 1`, so a page of a long list reads its page
+//! and no more, over the index that leads with the list's owner: on PostgreSQL one `LATERAL` subquery run
+//! per owner of a `VALUES` list; on SQLite and MariaDB (which has no `LATERAL`) one subquery per owner
+//! joined by `UNION ALL`. The same keyset window as a single list cuts each page.
 
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{
-    Alias, Asterisk, Expr, ExprTrait, Func, IntoColumnRef, Query, SelectStatement, WindowStatement,
+    Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, JoinType, Query, SelectStatement, SimpleExpr, UnionType,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryTrait, Select};
+use sea_orm::{
+    ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Select,
+};
 use uuid::Uuid;
 
 use crate::error::Error;
 use crate::service::page::{Page, Window};
 
 const GROUP: &str = "kartla_group";
-const RANK: &str = "kartla_rank";
+const KEY: &str = "kartla_key";
 const TOTAL: &str = "kartla_total";
+const OWNER: &str = "kartla_owner";
+const LIST: &str = "kartla_list";
+
+/// Lists per `UNION ALL` statement at most: SQLite's limit on the terms of a compound `SELECT`
+/// (`SQLITE_MAX_COMPOUND_SELECT`, 500 unless built otherwise).
+const LISTS_PER_UNION: usize = 500;
+
+/// How one nested list is read: its rows, the column naming its owner and the column it is ordered
+/// and cut by (the list's ID, or the same ID in a link table whose index leads with the owner).
+pub struct Lists<E: EntityTrait, G, K> {
+    /// Every row of every list.
+    pub select: Select<E>,
+    /// The column naming a row's list.
+    pub group: G,
+    /// The column the list is ordered and paged by.
+    pub key: K,
+}
+
+/// One page of each list of `lists` whose owner is one of `owners`, each paged with `window`. Lists with
+/// no rows get an empty page. With `counted`, a first page (no cursor) comes with the size of its whole
+/// list, counted in the same statement; a page after or before a cursor does not know it.
+pub async fn fetch<E, G, K>(
+    db: &impl ConnectionTrait,
+    lists: Lists<E, G, K>,
+    owners: &[Uuid],
+    window: &Window,
+    counted: bool,
+) -> Result<HashMap<Uuid, Page<E::Model>>, Error>
+where
+    E: EntityTrait,
+    G: IntoColumnRef + Clone,
+    K: IntoColumnRef + Clone,
+{
+    let counted = counted && window.after().is_none() && window.before().is_none();
+    let mut rows: HashMap<Uuid, Vec<E::Model>> = owners.iter().map(|o| (*o, Vec::new())).collect();
+    let mut totals: HashMap<Uuid, u64> = HashMap::new();
+    for statement in statements(db.get_database_backend(), &lists, owners, window, counted) {
+        for row in db.query_all(&statement).await? {
+            let owner: Uuid = row.try_get("", GROUP)?;
+            if counted {
+                let n: i64 = row.try_get("", TOTAL)?;
+                totals.insert(owner, u64::try_from(n).unwrap_or(0));
+            }
+            rows.entry(owner)
+                .or_default()
+                .push(E::Model::from_query_result(&row, "")?);
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(owner, fetched)| {
+            let mut page = window.cut(fetched);
+            page.total = counted.then(|| totals.get(&owner).copied().unwrap_or(0));
+            (owner, page)
+        })
+        .collect())
+}
+
+/// The statements that read the pages: one on PostgreSQL, one per [`LISTS_PER_UNION`] lists elsewhere.
+fn statements<E, G, K>(
+    backend: DbBackend,
+    lists: &Lists<E, G, K>,
+    owners: &[Uuid],
+    window: &Window,
+    counted: bool,
+) -> Vec<SelectStatement>
+where
+    E: EntityTrait,
+    G: IntoColumnRef + Clone,
+    K: IntoColumnRef + Clone,
+{
+    if owners.is_empty() {
+        return Vec::new();
+    }
+    // Each list is read in its order, but neither a join nor a union promises to keep the order of its
+    // rows: the statement orders them all by key again (few rows, and the order cursors follow).
+    let order = if window.backward() { Order::Desc } else { Order::Asc };
+    if backend == DbBackend::Postgres {
+        let owner = Expr::col((Alias::new(OWNER), Alias::new("column1")));
+        let page = one_page(lists, owner, window, counted);
+        let statement = Query::select()
+            .column((Alias::new(LIST), Asterisk))
+            .from_values(owners.iter().copied(), Alias::new(OWNER))
+            .join_lateral(JoinType::InnerJoin, page, Alias::new(LIST), Expr::cust("TRUE"))
+            .order_by((Alias::new(LIST), Alias::new(KEY)), order)
+            .to_owned();
+        return vec![statement];
+    }
+    owners
+        .chunks(LISTS_PER_UNION)
+        .map(|chunk| {
+            let term = |owner: Uuid| {
+                Query::select()
+                    .column(Asterisk)
+                    .from_subquery(one_page(lists, Expr::val(owner), window, counted), Alias::new(LIST))
+                    .to_owned()
+            };
+            let mut union = term(chunk[0]);
+            for owner in &chunk[1..] {
+                union.union(UnionType::All, term(*owner));
+            }
+            union.order_by(Alias::new(KEY), order.clone());
+            union
+        })
+        .collect()
+}
+
+/// The page of the list whose owner is `owner`: its rows in key order, one more than the window holds (to
+/// know whether more follow), each with its owner and key, and with `counted` the size of the whole list.
+fn one_page<E, G, K>(lists: &Lists<E, G, K>, owner: SimpleExpr, window: &Window, counted: bool) -> SelectStatement
+where
+    E: EntityTrait,
+    G: IntoColumnRef + Clone,
+    K: IntoColumnRef + Clone,
+{
+    let list = lists.select.clone().filter(Expr::col(lists.group.clone()).eq(owner));
+    let whole = counted.then(|| list.clone().into_query());
+    let key = || Expr::col(lists.key.clone());
+    let mut page = list;
+    if let Some(after) = window.after() {
+        page = page.filter(key().gt(after));
+    }
+    if let Some(before) = window.before() {
+        page = page.filter(key().lt(before));
+    }
+    let order = if window.backward() { Order::Desc } else { Order::Asc };
+    let mut query = page.order_by(key(), order).limit(window.limit() + 1).into_query();
+    query.expr_as(Expr::col(lists.group.clone()), Alias::new(GROUP));
+    query.expr_as(key(), Alias::new(KEY));
+    if let Some(whole) = whole {
+        let count = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(whole, Alias::new("counted"))
+            .to_owned();
+        query.expr_as(Expr::SubQuery(None, Box::new(count.into())), Alias::new(TOTAL));
+    }
+    query
+}
 
 /// `select` narrowed to the lists of `groups`, with each row's list in a `kartla_group` column.
 fn grouped<E: EntityTrait>(select: Select<E>, group: impl IntoColumnRef + Clone, groups: &[Uuid]) -> SelectStatement {
@@ -24,64 +167,6 @@ fn grouped<E: EntityTrait>(select: Select<E>, group: impl IntoColumnRef + Clone,
         .into_query();
     query.expr_as(Expr::col(group), Alias::new(GROUP));
     query
-}
-
-/// One page of each list: the rows of `select` whose `group` column is one of `groups`, each list paged
-/// by `id_column` with `window`. Lists with no rows get an empty page. A first page (no cursor) comes
-/// with the size of its whole list, counted in the same statement (`COUNT(*) OVER (PARTITION BY ...)`);
-/// a page after or before a cursor does not know it.
-pub async fn fetch<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    select: Select<E>,
-    group: impl IntoColumnRef + Clone,
-    id_column: E::Column,
-    groups: &[Uuid],
-    window: &Window,
-) -> Result<HashMap<Uuid, Page<E::Model>>, Error> {
-    let mut select = select;
-    if let Some(after) = window.after() {
-        select = select.filter(id_column.gt(after));
-    }
-    if let Some(before) = window.before() {
-        select = select.filter(id_column.lt(before));
-    }
-    let order = if window.backward() { Order::Desc } else { Order::Asc };
-    let mut ranked = grouped(select, group.clone(), groups);
-    let whole_list = window.after().is_none() && window.before().is_none();
-    let mut numbering = WindowStatement::partition_by(group.clone());
-    numbering.order_by((E::default(), id_column), order);
-    ranked.expr_window_as(Func::cust(Alias::new("ROW_NUMBER")), numbering, Alias::new(RANK));
-    if whole_list {
-        ranked.expr_window_as(
-            Func::cust(Alias::new("COUNT")).arg(Expr::cust("*")),
-            WindowStatement::partition_by(group),
-            Alias::new(TOTAL),
-        );
-    }
-    let statement = Query::select()
-        .column(Asterisk)
-        .from_subquery(ranked, Alias::new("ranked"))
-        .and_where(Expr::col(Alias::new(RANK)).lte(window.limit() + 1))
-        .order_by(Alias::new(GROUP), Order::Asc)
-        .order_by(Alias::new(RANK), Order::Asc)
-        .to_owned();
-    let mut lists: HashMap<Uuid, (Vec<E::Model>, u64)> = groups.iter().map(|g| (*g, (Vec::new(), 0))).collect();
-    for row in db.query_all(&statement).await? {
-        let list: Uuid = row.try_get("", GROUP)?;
-        let model = E::Model::from_query_result(&row, "")?;
-        let total: i64 = if whole_list { row.try_get("", TOTAL)? } else { 0 };
-        let (items, size) = lists.entry(list).or_default();
-        items.push(model);
-        *size = u64::try_from(total).unwrap_or(0);
-    }
-    Ok(lists
-        .into_iter()
-        .map(|(list, (items, total))| {
-            let mut page = window.cut(items);
-            page.total = whole_list.then_some(total);
-            (list, page)
-        })
-        .collect())
 }
 
 /// The number of rows in each list, for `totalCount`; lists with no rows count 0.

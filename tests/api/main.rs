@@ -24,6 +24,7 @@ mod limits;
 mod logs;
 mod migrations;
 mod mutations;
+mod nested_pages;
 mod operations;
 mod order;
 mod outage;

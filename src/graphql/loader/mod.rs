@@ -24,8 +24,8 @@ pub use initiative_parts::{
     ResponsibilitiesOfOrganisation, SchoolLevelsOf, StatusUpdatesOf, ThemesOfInitiative,
 };
 pub use nested::{
-    ActivityPage, ChildPage, GoalInitiativePage, HistoryPage, List, ListSize, OrganisationParticipationPage,
-    ParticipantPage, PlanInitiativePage,
+    ActivityPage, ChildPage, GoalInitiativePage, HistoryPage, List, ListSize, ListWindow,
+    OrganisationParticipationPage, ParticipantPage, PlanInitiativePage,
 };
 pub use records::{
     ActionPlanKey, ActivityKey, ConsultationKey, FocusAreaKey, GoalKey, InitiativeKey, OrganisationKey,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::RegistryLoader;
 use crate::entity::{activity, audit_entry, initiative, initiative_goal, organisation, participation};
 use crate::error::Error;
-use crate::service::nested_page;
+use crate::service::nested_page::{self, Lists};
 use crate::service::page::{Page, Window};
 
 /// A list that belongs to one record and is paged on its own.
@@ -32,33 +32,43 @@ pub enum List {
     HistoryOf(Uuid),
 }
 
+/// A page of a nested list: its window, and whether a first page should also count the whole list (the
+/// client asked for `totalCount` beside the page), which a long list pays for by reading all of it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ListWindow {
+    /// Which rows.
+    pub window: Window,
+    /// Whether to count the whole list in the same statement.
+    pub counted: bool,
+}
+
 /// One page of the activities of an initiative.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ActivityPage(pub Uuid, pub Window);
+pub struct ActivityPage(pub Uuid, pub ListWindow);
 
 /// One page of the participations in an activity.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ParticipantPage(pub Uuid, pub Window);
+pub struct ParticipantPage(pub Uuid, pub ListWindow);
 
 /// One page of the initiatives serving a goal.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct GoalInitiativePage(pub Uuid, pub Window);
+pub struct GoalInitiativePage(pub Uuid, pub ListWindow);
 
 /// One page of the initiatives of an action plan.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct PlanInitiativePage(pub Uuid, pub Window);
+pub struct PlanInitiativePage(pub Uuid, pub ListWindow);
 
 /// One page of the audit entries of a record.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct HistoryPage(pub Uuid, pub Window);
+pub struct HistoryPage(pub Uuid, pub ListWindow);
 
 /// One page of the organisations under an organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ChildPage(pub Uuid, pub Window);
+pub struct ChildPage(pub Uuid, pub ListWindow);
 
 /// One page of the participations of an organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct OrganisationParticipationPage(pub Uuid, pub Window);
+pub struct OrganisationParticipationPage(pub Uuid, pub ListWindow);
 
 /// The size of a list, for `totalCount`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -84,8 +94,8 @@ fn current_activities() -> Select<activity::Entity> {
 }
 
 /// Groups page keys by window, so each window is one statement.
-fn by_window<K>(keys: &[K], parts: impl Fn(&K) -> (Uuid, &Window)) -> HashMap<Window, Vec<Uuid>> {
-    let mut windows: HashMap<Window, Vec<Uuid>> = HashMap::new();
+fn by_window<K>(keys: &[K], parts: impl Fn(&K) -> (Uuid, &ListWindow)) -> HashMap<ListWindow, Vec<Uuid>> {
+    let mut windows: HashMap<ListWindow, Vec<Uuid>> = HashMap::new();
     for key in keys {
         let (owner, window) = parts(key);
         windows.entry(window.clone()).or_default().push(owner);
@@ -94,7 +104,7 @@ fn by_window<K>(keys: &[K], parts: impl Fn(&K) -> (Uuid, &Window)) -> HashMap<Wi
 }
 
 macro_rules! page_loader {
-    ($key:ident, $model:ty, $select:expr, $group:expr, $id:expr) => {
+    ($key:ident, $model:ty, $select:expr, $group:expr, $order:expr) => {
         impl Loader<$key> for RegistryLoader {
             type Value = Page<$model>;
             type Error = Error;
@@ -102,7 +112,12 @@ macro_rules! page_loader {
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Error> {
                 let mut found = HashMap::new();
                 for (window, owners) in by_window(keys, |key| (key.0, &key.1)) {
-                    let pages = nested_page::fetch(&self.db, $select, $group, $id, &owners, &window).await?;
+                    let lists = Lists {
+                        select: $select,
+                        group: $group,
+                        key: $order,
+                    };
+                    let pages = nested_page::fetch(&self.db, lists, &owners, &window.window, window.counted).await?;
                     for (owner, page) in pages {
                         found.insert($key(owner, window.clone()), page);
                     }
@@ -118,21 +133,21 @@ page_loader!(
     activity::Model,
     current_activities(),
     (activity::Entity, activity::Column::InitiativeId),
-    activity::Column::Id
+    (activity::Entity, activity::Column::Id)
 );
 page_loader!(
     ParticipantPage,
     participation::Model,
     participation::Entity::find(),
     (participation::Entity, participation::Column::ActivityId),
-    participation::Column::Id
+    (participation::Entity, participation::Column::Id)
 );
 page_loader!(
     GoalInitiativePage,
     initiative::Model,
     initiatives_by_goal(),
     (initiative_goal::Entity, initiative_goal::Column::GoalId),
-    initiative::Column::Id
+    (initiative_goal::Entity, initiative_goal::Column::InitiativeId)
 );
 
 page_loader!(
@@ -140,28 +155,28 @@ page_loader!(
     initiative::Model,
     current_initiatives(),
     (initiative::Entity, initiative::Column::ActionPlanId),
-    initiative::Column::Id
+    (initiative::Entity, initiative::Column::Id)
 );
 page_loader!(
     HistoryPage,
     audit_entry::Model,
     audit_entry::Entity::find(),
     (audit_entry::Entity, audit_entry::Column::RecordId),
-    audit_entry::Column::Id
+    (audit_entry::Entity, audit_entry::Column::Id)
 );
 page_loader!(
     ChildPage,
     organisation::Model,
     organisation::Entity::find(),
     (organisation::Entity, organisation::Column::ParentId),
-    organisation::Column::Id
+    (organisation::Entity, organisation::Column::Id)
 );
 page_loader!(
     OrganisationParticipationPage,
     participation::Model,
     participation::Entity::find(),
     (participation::Entity, participation::Column::OrganisationId),
-    participation::Column::Id
+    (participation::Entity, participation::Column::Id)
 );
 
 impl Loader<ListSize> for RegistryLoader {
