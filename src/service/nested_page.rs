@@ -10,13 +10,12 @@ use sea_orm::sea_query::{
     Alias, Asterisk, Expr, ExprTrait, IntoColumnRef, JoinType, Query, SelectStatement, SimpleExpr, UnionType,
 };
 use sea_orm::{
-    ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Select,
+    ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
 use crate::error::Error;
-use crate::service::page::{Page, Window};
+use crate::service::page::{self, Page, Window};
 
 const GROUP: &str = "kartla_group";
 const KEY: &str = "kartla_key";
@@ -97,7 +96,7 @@ where
     }
     // Each list is read in its order, but neither a join nor a union promises to keep the order of its
     // rows: the statement orders them all by key again (few rows, and the order cursors follow).
-    let order = if window.backward() { Order::Desc } else { Order::Asc };
+    let order = window.order();
     if backend == DbBackend::Postgres {
         let owner = Expr::col((Alias::new(OWNER), Alias::new("column1")));
         let page = one_page(lists, owner, window, counted);
@@ -146,16 +145,14 @@ where
     if let Some(before) = window.before() {
         page = page.filter(key().lt(before));
     }
-    let order = if window.backward() { Order::Desc } else { Order::Asc };
-    let mut query = page.order_by(key(), order).limit(window.limit() + 1).into_query();
+    let mut query = page
+        .order_by(key(), window.order())
+        .limit(window.limit() + 1)
+        .into_query();
     query.expr_as(Expr::col(lists.group.clone()), Alias::new(GROUP));
     query.expr_as(key(), Alias::new(KEY));
     if let Some(whole) = whole {
-        let count = Query::select()
-            .expr(Expr::cust("COUNT(*)"))
-            .from_subquery(whole, Alias::new("counted"))
-            .to_owned();
-        query.expr_as(Expr::SubQuery(None, Box::new(count.into())), Alias::new(TOTAL));
+        query.expr_as(page::size_of(whole), Alias::new(TOTAL));
     }
     query
 }

@@ -133,8 +133,7 @@ pub async fn fetch<E: EntityTrait>(
     if let Some(before) = window.before {
         select = select.filter(id_column.lt(before));
     }
-    let order = if window.backward { Order::Desc } else { Order::Asc };
-    let select = select.order_by(id_column, order).limit(window.limit + 1);
+    let select = select.order_by(id_column, window.order()).limit(window.limit + 1);
     let (items, total) = rows_and_count(db, select, whole).await?;
     let mut page = window.cut(items);
     page.total = total;
@@ -152,12 +151,8 @@ pub async fn rows_and_count<E: EntityTrait>(
     let Some(whole) = whole else {
         return Ok((select.all(db).await?, None));
     };
-    let counted = Query::select()
-        .expr(Expr::cust("COUNT(*)"))
-        .from_subquery(whole, Alias::new("counted"))
-        .to_owned();
     let mut query = select.into_query();
-    query.expr_as(Expr::SubQuery(None, Box::new(counted.into())), Alias::new(TOTAL));
+    query.expr_as(size_of(whole), Alias::new(TOTAL));
     let mut items = Vec::new();
     let mut total = None;
     for row in db.query_all(&query).await? {
@@ -166,6 +161,16 @@ pub async fn rows_and_count<E: EntityTrait>(
         total = Some(u64::try_from(n).unwrap_or(0));
     }
     Ok((items, total))
+}
+
+/// `(SELECT COUNT(*) FROM (whole))`: the size of a list as a scalar subquery, for a page's statement to
+/// select beside its rows.
+pub fn size_of(whole: SelectStatement) -> Expr {
+    let counted = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(whole, Alias::new("counted"))
+        .to_owned();
+    Expr::SubQuery(None, Box::new(counted.into()))
 }
 
 impl Window {
@@ -187,6 +192,11 @@ impl Window {
     /// Whether the page is counted from the end.
     pub fn backward(&self) -> bool {
         self.backward
+    }
+
+    /// The order to read the list in: from the end for a page counted from the end.
+    pub fn order(&self) -> Order {
+        if self.backward { Order::Desc } else { Order::Asc }
     }
 
     /// Makes a page of the up to `limit + 1` items fetched in the window's direction.
