@@ -1,6 +1,7 @@
 //! Export and import: a round trip through an empty database gives an identical file, importing twice
-//! changes nothing, a bad file is refused whole with every problem's JSON path, and personal data leaves
-//! only with a token.
+//! changes nothing, a bad file is refused whole with every problem's JSON path, search finds what an
+//! import wrote (also when a record's texts lie apart in the file), and personal data leaves only with a
+//! token.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -18,6 +19,7 @@ use crate::on_every_backend;
 on_every_backend!(
     a_round_trip_through_an_empty_database_gives_the_same_file,
     a_bad_file_is_refused_whole_with_every_problem,
+    search_finds_what_an_import_wrote,
     personal_data_is_exported_only_to_signed_in_viewers
 );
 
@@ -144,6 +146,96 @@ async fn a_bad_file_is_refused_whole_with_every_problem(test_db: TestDb) {
             .collect::<Vec<_>>(),
         ["$.format", "$.formatVersion"]
     );
+}
+
+/// The initiatives `search` finds for `word`, as IDs.
+async fn found(app: &TestApp, word: &str) -> Vec<String> {
+    let query = format!(r#"{{ search(query: "{word}", first: 50) {{ nodes {{ ... on Initiative {{ id }} }} }} }}"#);
+    let answer = app.query(&query).await;
+    let mut ids: Vec<String> = answer["search"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("search answers: {answer}"))
+        .iter()
+        .filter_map(|node| node["id"].as_str().map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Sets the title in `lang` of the initiative `id` in `file`.
+fn retitle(file: &mut Value, id: &str, lang: &str, title: &str) {
+    let texts = file["texts"]["initiative"].as_array_mut().expect("initiative texts");
+    let row = texts
+        .iter_mut()
+        .find(|t| t["ownerId"] == id && t["field"] == "title" && t["lang"] == lang)
+        .expect("the title");
+    row["text"] = json!(title);
+}
+
+async fn search_finds_what_an_import_wrote(test_db: TestDb) {
+    let source = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let mut file = registry_file::export(&source.db, Personal::Withheld)
+        .await
+        .expect("an export");
+    let title = file["texts"]["initiative"]
+        .as_array()
+        .and_then(|texts| texts.iter().find(|t| t["field"] == "title"))
+        .expect("an initiative with a title")
+        .clone();
+    let initiative = title["ownerId"].as_str().expect("its owner").to_owned();
+    let lang = title["lang"].as_str().expect("its language").to_owned();
+    retitle(&mut file, &initiative, &lang, "Provordet kartlaprov");
+    // A record's texts apart in the file: ordered by language and field first, then by record.
+    file["texts"]["initiative"]
+        .as_array_mut()
+        .expect("initiative texts")
+        .sort_by_key(|t| (t["lang"].to_string(), t["field"].to_string(), t["ownerId"].to_string()));
+
+    let empty = TestDb::create(test_db.backend).await.expect("a second database");
+    let target = TestApp::spawn(&empty, InitialSeed::None).await;
+    registry_file::import(&target.db, &file, &ProgressBar::hidden())
+        .await
+        .expect("an import");
+    let id = kartla::service::id::encode(
+        kartla::service::id::NodeType::Initiative,
+        uuid::Uuid::parse_str(&initiative).expect("a UUID"),
+    );
+    assert_eq!(found(&target, "kartlaprov").await, std::slice::from_ref(&id));
+    // Every other record is found by the same words as in the registry the file came from: a word each
+    // from the titles of other initiatives.
+    let mut words: Vec<String> = file["texts"]["initiative"]
+        .as_array()
+        .expect("initiative texts")
+        .iter()
+        .filter(|t| t["field"] == "title" && t["ownerId"] != initiative.as_str())
+        .filter_map(|t| {
+            let text = t["text"].as_str()?;
+            text.split_whitespace()
+                .find(|w| w.chars().count() >= 6 && w.chars().all(char::is_alphabetic))
+                .map(str::to_lowercase)
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    words.truncate(6);
+    assert!(words.len() >= 3, "words from the demo's titles: {words:?}");
+    for word in &words {
+        let others = |mut ids: Vec<String>| {
+            ids.retain(|other| *other != id);
+            ids
+        };
+        let expected = others(found(&source, word).await);
+        assert!(!expected.is_empty(), "{word:?} finds the initiative it came from");
+        assert_eq!(others(found(&target, word).await), expected, "{word}");
+    }
+
+    // Into a registry that holds the record, the new title replaces the old in the index.
+    retitle(&mut file, &initiative, &lang, "Annat provord kartlaomslag");
+    registry_file::import(&target.db, &file, &ProgressBar::hidden())
+        .await
+        .expect("a second import");
+    assert_eq!(found(&target, "kartlaprov").await, Vec::<String>::new());
+    assert_eq!(found(&target, "kartlaomslag").await, [id]);
 }
 
 async fn personal_data_is_exported_only_to_signed_in_viewers(test_db: TestDb) {

@@ -4,7 +4,7 @@
 //! twice changes nothing. Rows are written in batches as they are read back, so memory does not grow with
 //! the file.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use indicatif::ProgressBar;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
@@ -117,43 +117,94 @@ fn parents_first(rows: Vec<Value>) -> Vec<Value> {
 /// Rows written per batch.
 const BATCH: usize = 2000;
 
-/// Writes the texts of one record type, batch by batch: the first time a record appears its texts in the
-/// registry are replaced; the records written are indexed for search once all their texts are in.
+/// Writes the texts of one record type, batch by batch, and indexes each record for search as soon as all
+/// its texts are in. A file lists a record's texts together (an export orders them by owner), so the record
+/// whose texts end a batch is held back until the next batch shows whether more of them follow. The first
+/// time a record appears, the texts it has in the registry and their index rows are replaced (in an empty
+/// registry there is nothing to replace); a record whose texts the file lists apart is indexed again at
+/// the end, from all of them.
 async fn write_texts(
     db: &impl ConnectionTrait,
     staged: &Staged,
     owner: TextOwner,
+    fresh: bool,
     progress: &ProgressBar,
 ) -> Result<(), Error> {
-    let mut written: HashSet<Uuid> = HashSet::new();
+    let mut texts = OwnerTexts {
+        owner,
+        fresh,
+        written: HashSet::new(),
+        apart: Vec::new(),
+    };
+    let mut held: Option<(Uuid, Texts)> = None;
     for batch in staged.batches(Section::Texts, owner.table(), BATCH)? {
         let batch = batch?;
-        let mut by_owner: BTreeMap<Uuid, Texts> = BTreeMap::new();
+        let mut group: Vec<(Uuid, Texts)> = held.take().into_iter().collect();
         for row in &batch {
             let str_of = |key: &str| row[key].as_str().unwrap_or_default();
             let Ok(id) = Uuid::parse_str(str_of("ownerId")) else {
                 continue;
             };
-            by_owner
-                .entry(id)
-                .or_default()
-                .add(str_of("field"), str_of("lang"), str_of("text"));
+            match group.last_mut() {
+                Some((last, record)) if *last == id => record.add(str_of("field"), str_of("lang"), str_of("text")),
+                _ => {
+                    let mut record = Texts::default();
+                    record.add(str_of("field"), str_of("lang"), str_of("text"));
+                    group.push((id, record));
+                }
+            }
         }
-        let new: Vec<Uuid> = by_owner.keys().copied().filter(|id| written.insert(*id)).collect();
-        for chunk in new.chunks(500) {
-            let delete = Query::delete()
-                .from_table(owner.text_table())
-                .and_where(Expr::col(Alias::new("owner_id")).is_in(chunk.iter().copied()))
-                .to_owned();
-            db.execute(&delete).await?;
-        }
-        let records: Vec<(Uuid, &Texts)> = by_owner.iter().map(|(id, texts)| (*id, texts)).collect();
-        text::insert_unindexed(db, owner, &records).await?;
+        held = group.pop();
+        texts.write(db, &group).await?;
         progress.inc(batch.len() as u64);
     }
-    let written: Vec<Uuid> = written.into_iter().collect();
-    search_index::refresh_many(db, owner, &written).await?;
+    texts.write(db, &held.into_iter().collect::<Vec<_>>()).await?;
+    texts.apart.sort_unstable();
+    texts.apart.dedup();
+    search_index::refresh_many(db, owner, &texts.apart).await?;
     Ok(())
+}
+
+/// What [`write_texts`] keeps while it writes the texts of one record type.
+struct OwnerTexts {
+    owner: TextOwner,
+    /// Whether the registry was empty before the import.
+    fresh: bool,
+    /// The records whose texts have been written.
+    written: HashSet<Uuid>,
+    /// The records whose texts came apart in the file, to index again at the end.
+    apart: Vec<Uuid>,
+}
+
+impl OwnerTexts {
+    /// Writes the texts of these records: a record seen for the first time replaces its texts and is
+    /// indexed; one seen before (its texts came apart in the file) adds to them.
+    async fn write(&mut self, db: &impl ConnectionTrait, group: &[(Uuid, Texts)]) -> Result<(), Error> {
+        let mut first: Vec<(Uuid, &Texts)> = Vec::new();
+        let mut again: Vec<(Uuid, &Texts)> = Vec::new();
+        for (id, record) in group {
+            if self.written.insert(*id) {
+                first.push((*id, record));
+            } else {
+                again.push((*id, record));
+                self.apart.push(*id);
+            }
+        }
+        if !self.fresh {
+            let ids: Vec<Uuid> = first.iter().map(|(id, _)| *id).collect();
+            for chunk in ids.chunks(500) {
+                let delete = Query::delete()
+                    .from_table(self.owner.text_table())
+                    .and_where(Expr::col(Alias::new("owner_id")).is_in(chunk.iter().copied()))
+                    .to_owned();
+                db.execute(&delete).await?;
+            }
+            search_index::forget(db, self.owner, &ids).await?;
+        }
+        text::insert(db, self.owner, &first).await?;
+        text::insert_unindexed(db, self.owner, &again).await?;
+        Ok(())
+    }
 }
 
 /// Imports `file`, checking it first; refused whole when it has a problem.
@@ -202,7 +253,7 @@ pub async fn import_staged(db: &DatabaseConnection, staged: &Staged, progress: &
         }
     }
     for owner in TextOwner::ALL {
-        write_texts(&txn, staged, owner, progress).await?;
+        write_texts(&txn, staged, owner, fresh, progress).await?;
     }
     crate::service::region_count::rebuild(&txn).await?;
     crate::service::facet_count::rebuild(&txn).await?;

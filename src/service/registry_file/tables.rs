@@ -5,6 +5,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ConnectionTrait, DbErr, EntityTrait, IdenStatic, IntoActiveModel, Iterable, PrimaryKeyToColumn, QueryOrder,
 };
+use serde::Deserialize;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -51,7 +52,7 @@ where
     for chunk in rows.chunks(CHUNK) {
         let models = chunk
             .iter()
-            .map(|row| serde_json::from_value::<E::Model>(row.clone()).map(IntoActiveModel::into_active_model))
+            .map(|row| E::Model::deserialize(row).map(IntoActiveModel::into_active_model))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| DbErr::Custom(e.to_string()))?;
         let mut conflict = OnConflict::columns(keys.clone());
