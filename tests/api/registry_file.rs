@@ -51,10 +51,24 @@ async fn a_round_trip_through_an_empty_database_gives_the_same_file(test_db: Tes
     let target = TestApp::spawn(&empty, InitialSeed::None).await;
     let before = snapshot::take(&target.db).await.expect("a snapshot");
     assert!(before.is_empty(), "a registry with no seed holds nothing");
+    let loaded = &registry_file::indexes::LOADED_TABLES;
+    let indexes = registry_file::indexes::secondary_indexes(&target.db, loaded)
+        .await
+        .expect("the indexes");
+    assert_eq!(
+        indexes.is_empty(),
+        test_db.backend == crate::helpers::Backend::MySql,
+        "SQLite and PostgreSQL list their secondary indexes: {indexes:?}"
+    );
     let rows = registry_file::import(&target.db, &first, &ProgressBar::hidden())
         .await
         .expect("an import");
     assert!(rows > 1000, "{rows} rows imported");
+    // The indexes set aside for the load into an empty registry are all back, as they were.
+    let after_import = registry_file::indexes::secondary_indexes(&target.db, loaded)
+        .await
+        .expect("the indexes");
+    assert_eq!(after_import, indexes);
 
     // Into an empty registry the events come from the file itself; they are those that comparing the
     // registry before and after the import finds: every record created once, in the same order.

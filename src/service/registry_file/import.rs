@@ -12,6 +12,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::indexes;
 use super::stage::{Section, Staged, stage};
 use super::tables::{TABLES, write};
 use crate::error::Error;
@@ -121,15 +122,15 @@ const BATCH: usize = 2000;
 /// its texts are in. A file lists a record's texts together (an export orders them by owner), so the record
 /// whose texts end a batch is held back until the next batch shows whether more of them follow. The first
 /// time a record appears, the texts it has in the registry and their index rows are replaced (in an empty
-/// registry there is nothing to replace); a record whose texts the file lists apart is indexed again at
-/// the end, from all of them.
+/// registry there is nothing to replace). Returns the records whose texts the file lists apart, to be
+/// indexed again from all of them once everything is written.
 async fn write_texts(
     db: &impl ConnectionTrait,
     staged: &Staged,
     owner: TextOwner,
     fresh: bool,
     progress: &ProgressBar,
-) -> Result<(), Error> {
+) -> Result<Vec<Uuid>, Error> {
     let mut texts = OwnerTexts {
         owner,
         fresh,
@@ -161,8 +162,7 @@ async fn write_texts(
     texts.write(db, &held.into_iter().collect::<Vec<_>>()).await?;
     texts.apart.sort_unstable();
     texts.apart.dedup();
-    search_index::refresh_many(db, owner, &texts.apart).await?;
-    Ok(())
+    Ok(texts.apart)
 }
 
 /// What [`write_texts`] keeps while it writes the texts of one record type.
@@ -230,6 +230,11 @@ pub async fn import_staged(db: &DatabaseConnection, staged: &Staged, progress: &
     // Into an empty registry every record is new: its CREATE event is written with its batch. Otherwise
     // the events come from comparing the registry before and after.
     let fresh = before.is_empty();
+    let set_aside = if fresh {
+        Some(indexes::set_aside(&txn).await?)
+    } else {
+        None
+    };
     let at = chrono::Utc::now();
     for table in TABLES {
         let record_type = record_type_of_table(table).filter(|_| fresh);
@@ -252,8 +257,15 @@ pub async fn import_staged(db: &DatabaseConnection, staged: &Staged, progress: &
             progress.inc(batch.len() as u64);
         }
     }
+    let mut apart = Vec::new();
     for owner in TextOwner::ALL {
-        write_texts(&txn, staged, owner, fresh, progress).await?;
+        apart.push((owner, write_texts(&txn, staged, owner, fresh, progress).await?));
+    }
+    if let Some(indexes) = set_aside {
+        indexes.build(&txn).await?;
+    }
+    for (owner, ids) in apart {
+        search_index::refresh_many(&txn, owner, &ids).await?;
     }
     crate::service::region_count::rebuild(&txn).await?;
     crate::service::facet_count::rebuild(&txn).await?;

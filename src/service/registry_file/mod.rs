@@ -15,6 +15,7 @@
 
 mod export;
 mod import;
+pub mod indexes;
 mod stage;
 mod tables;
 
