@@ -3,8 +3,9 @@
 //! UUID key lands on a random page of each index (the scale-1 import into SQLite: 40 s with its 36
 //! secondary indexes kept, 20 s without them plus 4.4 s to build them after). Primary keys and unique
 //! indexes stay, so the import's upserts and its checks work as before; the drop and the builds are in the
-//! import's transaction, so a failed import leaves every index as it was. MariaDB keeps its indexes: each
-//! of its foreign keys needs one at every moment.
+//! import's transaction, so a failed import leaves every index as it was. On PostgreSQL the dropped indexes
+//! lock their tables until the commit; only an empty registry, with nothing to read, gets this. MariaDB
+//! keeps its indexes: each of its foreign keys needs one at every moment.
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 
