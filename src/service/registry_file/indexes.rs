@@ -34,8 +34,8 @@ pub const LOADED_TABLES: [&str; 17] = [
 /// names and the statements that create them, ordered by name. None on MariaDB.
 pub async fn secondary_indexes(db: &impl ConnectionTrait, tables: &[&str]) -> Result<Vec<(String, String)>, DbErr> {
     let backend = db.get_database_backend();
-    let marks = |first: usize| {
-        (first..first + tables.len())
+    let marks = || {
+        (1..=tables.len())
             .map(|k| match backend {
                 DbBackend::Postgres => format!("${k}"),
                 _ => "?".to_owned(),
@@ -47,7 +47,7 @@ pub async fn secondary_indexes(db: &impl ConnectionTrait, tables: &[&str]) -> Re
         DbBackend::Sqlite => format!(
             "SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
              AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({}) ORDER BY name",
-            marks(1)
+            marks()
         ),
         DbBackend::Postgres => format!(
             "SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i \
@@ -56,7 +56,7 @@ pub async fn secondary_indexes(db: &impl ConnectionTrait, tables: &[&str]) -> Re
              AND NOT EXISTS (SELECT 1 FROM pg_constraint c \
                WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) \
              ORDER BY i.indexname",
-            marks(1)
+            marks()
         ),
         _ => return Ok(Vec::new()),
     };
