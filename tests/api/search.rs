@@ -90,3 +90,66 @@ async fn search_ranks_records_of_every_kind(test_db: TestDb) {
         "PAGE_SIZE"
     );
 }
+
+on_every_backend!(search_counts_exactly_up_to_its_bound_and_says_when_it_stopped);
+
+/// Index rows of one made-up word for `records` new record IDs, written straight into the word index: the
+/// count reads the index alone, so no record behind them is needed for `first: 0`.
+async fn index_word(db: &sea_orm::DatabaseConnection, word: &str, records: usize) {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Query};
+    let ids: Vec<uuid::Uuid> = (0..records).map(|_| uuid::Uuid::new_v4()).collect();
+    for chunk in ids.chunks(500) {
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new("search_term"))
+            .columns(["word", "lang", "weight", "kind", "record_id", "stem", "part"].map(Alias::new));
+        for id in chunk {
+            insert.values_panic([
+                word.into(),
+                "sv".into(),
+                1i16.into(),
+                1i16.into(),
+                (*id).into(),
+                word.into(),
+                0i16.into(),
+            ]);
+        }
+        db.execute(&insert).await.expect("index rows");
+    }
+}
+
+async fn search_counts_exactly_up_to_its_bound_and_says_when_it_stopped(test_db: TestDb) {
+    let app = TestApp::spawn(&test_db, InitialSeed::Demo).await;
+    let db = test_db.connect().await;
+    let count = |word: &'static str| {
+        let app = &app;
+        async move {
+            let data = app
+                .query(&format!(
+                    r#"{{ search(query: "{word}", first: 0) {{ totalCount totalCountIsLowerBound nodes {{ __typename }} }} }}"#
+                ))
+                .await;
+            (
+                data["search"]["totalCount"].clone(),
+                data["search"]["totalCountIsLowerBound"].clone(),
+            )
+        }
+    };
+
+    index_word(&db, "tiotusen", 10_000).await;
+    assert_eq!(
+        count("tiotusen").await,
+        (Value::from(10_000), Value::from(false)),
+        "10,000 matches are the bound itself: counted exactly"
+    );
+
+    index_word(&db, "tiotusenett", 10_001).await;
+    assert_eq!(
+        count("tiotusenett").await,
+        (Value::from(10_000), Value::from(true)),
+        "one past the bound: the count stops at 10,000 and says so"
+    );
+    // "tiotusen" is a prefix of "tiotusenett": both words' records, 20,001, counted to the bound.
+    assert_eq!(count("tiotusen").await, (Value::from(10_000), Value::from(true)));
+}
