@@ -42,12 +42,10 @@ pids+=($!); kartla=$!
 "$tools/node_modules/.bin/postgraphile" -c "$plain" --host 127.0.0.1 --port 8391 --disable-query-log \
     --schema public > "$work/postgraphile.log" 2>&1 &
 pids+=($!); postgraphile=$!
+up() { curl -sf -o /dev/null -XPOST -H 'content-type: application/json' --data '{"query":"{__typename}"}' "http://127.0.0.1:$1/graphql"; }
 for port in 8390 8391; do
-    for _ in $(seq 1 100); do
-        curl -s -o /dev/null -XPOST -H 'content-type: application/json' --data '{"query":"{__typename}"}' \
-            "http://127.0.0.1:$port/graphql" && break
-        sleep 0.2
-    done
+    for _ in $(seq 1 100); do up "$port" && break; sleep 0.2; done
+    up "$port" || { echo "the server on port $port did not answer:" >&2; cat "$work"/*.log >&2; exit 1; }
 done
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -75,8 +73,15 @@ measure() { # name pid port body
 }
 
 for page in standard-page flat-page; do
-    bytes_k=$(curl -s -XPOST -H 'content-type: application/json' --data @"$work/kartla-$page.json" http://127.0.0.1:8390/graphql | wc -c)
-    bytes_p=$(curl -s -XPOST -H 'content-type: application/json' --data @"$work/postgraphile-$page.json" http://127.0.0.1:8391/graphql | wc -c)
+    answer() { curl -s -XPOST -H 'content-type: application/json' --data @"$work/$1-$page.json" "http://127.0.0.1:$2/graphql" > "$work/$1.answer"; }
+    answer kartla 8390
+    answer postgraphile 8391
+    # A GraphQL error is answered with 200 too: only pages that answer with data are measured.
+    for server in kartla postgraphile; do
+        if grep -q '"errors"' "$work/$server.answer"; then echo "$server's $page answered an error:" >&2; head -c 600 "$work/$server.answer" >&2; exit 1; fi
+    done
+    bytes_k=$(wc -c < "$work/kartla.answer")
+    bytes_p=$(wc -c < "$work/postgraphile.answer")
     echo "$page ($clients clients, $seconds s; answers of $bytes_k and $bytes_p bytes)"
     echo "| server | req/s | server CPU ms/req | PostgreSQL CPU ms/req |"
     echo "| --- | ---: | ---: | ---: |"
