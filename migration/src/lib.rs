@@ -25,6 +25,7 @@ mod m20261205_000016_create_facet_counts;
 mod m20261207_000017_add_search_term_part;
 mod m20261207_000018_index_goal_initiatives;
 mod m20261207_000019_index_organisation_participations;
+mod m20261207_000020_index_record_history;
 pub mod table;
 
 /// The ordered list of Kartla's migrations.
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_add_search_term_part::Migration),
             Box::new(m20261207_000018_index_goal_initiatives::Migration),
             Box::new(m20261207_000019_index_organisation_participations::Migration),
+            Box::new(m20261207_000020_index_record_history::Migration),
         ]
     }
 }
