@@ -6,17 +6,12 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::table::index;
+use crate::table::{drop_index, index};
 
 const TABLE: &str = "initiative_goal";
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-/// Drops the index `name` of `initiative_goal`.
-fn drop(name: &str) -> IndexDropStatement {
-    Index::drop().name(name).table(Alias::new(TABLE)).to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -24,13 +19,13 @@ impl MigrationTrait for Migration {
         manager
             .create_index(index(TABLE, &["goal_id", "initiative_id"]))
             .await?;
-        manager.drop_index(drop("idx_initiative_goal_goal_id")).await
+        manager.drop_index(drop_index(TABLE, &["goal_id"])).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.create_index(index(TABLE, &["goal_id"])).await?;
         manager
-            .drop_index(drop("idx_initiative_goal_goal_id_initiative_id"))
+            .drop_index(drop_index(TABLE, &["goal_id", "initiative_id"]))
             .await
     }
 }

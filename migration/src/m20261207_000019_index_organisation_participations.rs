@@ -6,7 +6,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::table::index;
+use crate::table::{drop_index, index};
 
 const TABLE: &str = "participation";
 
@@ -20,13 +20,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("idx_participation_organisation_id_id")
-                    .table(Alias::new(TABLE))
-                    .to_owned(),
-            )
-            .await
+        manager.drop_index(drop_index(TABLE, &["organisation_id", "id"])).await
     }
 }

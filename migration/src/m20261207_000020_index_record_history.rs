@@ -5,7 +5,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::table::index;
+use crate::table::{drop_index, index};
 
 const TABLE: &str = "audit_entry";
 
@@ -19,13 +19,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("idx_audit_entry_record_id_id")
-                    .table(Alias::new(TABLE))
-                    .to_owned(),
-            )
-            .await
+        manager.drop_index(drop_index(TABLE, &["record_id", "id"])).await
     }
 }

@@ -57,16 +57,27 @@ pub fn fk(table: &str, column: &str, target: &str, on_delete: ForeignKeyAction) 
         .to_owned()
 }
 
+/// The name of [`index`]'s index: `idx_<table>_<columns>`.
+fn index_name(table: &str, columns: &[&str]) -> String {
+    format!("idx_{table}_{}", columns.join("_"))
+}
+
 /// An index named `idx_<table>_<columns>`.
 pub fn index(table: &str, columns: &[&str]) -> IndexCreateStatement {
     let mut index = Index::create();
-    index
-        .name(format!("idx_{table}_{}", columns.join("_")))
-        .table(Alias::new(table));
+    index.name(index_name(table, columns)).table(Alias::new(table));
     for column in columns {
         index.col(Alias::new(*column));
     }
     index
+}
+
+/// Drops the index that [`index`] names for `table` and `columns`.
+pub fn drop_index(table: &str, columns: &[&str]) -> IndexDropStatement {
+    Index::drop()
+        .name(index_name(table, columns))
+        .table(Alias::new(table))
+        .to_owned()
 }
 
 /// A unique index named `uq_<table>_<columns>`.
