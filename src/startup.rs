@@ -30,6 +30,9 @@ pub enum StartupError {
     /// Seeding a new database failed.
     #[error("cannot seed the new database: {0}")]
     Seed(#[from] SeedError),
+    /// The OpenID Connect settings cannot be used.
+    #[error("{0}")]
+    Oidc(String),
     /// The listen address could not be bound.
     #[error("cannot listen on {address}: {source}")]
     Bind {
@@ -59,6 +62,7 @@ pub const GRACE_PERIOD: Duration = Duration::from_secs(10);
 impl Application {
     /// Connects, migrates, seeds a new database as configured, and binds the listener.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        http::oidc::Issuers::check(&config.oidc).map_err(StartupError::Oidc)?;
         let mut db = prepare_database(config).await?;
         http::metrics::count_statements(&mut db);
         let (stopping, stop) = watch::channel(false);
@@ -147,7 +151,7 @@ fn router_with_stop(
     );
     crate::webhook::start(db.clone(), schema.clone(), &feed, &webhooks, stop.clone());
     let state = http::AppState {
-        tokens: http::Tokens::new(db.clone()),
+        tokens: http::Tokens::new(db.clone(), http::oidc::Issuers::new(&config.oidc, db.clone())),
         executions: places(config.max_concurrent_requests),
         large_executions: places(config.max_concurrent_large_requests),
         large_request_cost: config.large_request_cost,

@@ -26,6 +26,7 @@ mod m20261207_000017_add_search_term_part;
 mod m20261207_000018_index_goal_initiatives;
 mod m20261207_000019_index_organisation_participations;
 mod m20261207_000020_index_record_history;
+mod m20261207_000021_add_audit_issuer;
 pub mod table;
 
 /// The ordered list of Kartla's migrations.
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000018_index_goal_initiatives::Migration),
             Box::new(m20261207_000019_index_organisation_participations::Migration),
             Box::new(m20261207_000020_index_record_history::Migration),
+            Box::new(m20261207_000021_add_audit_issuer::Migration),
         ]
     }
 }

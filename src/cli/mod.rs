@@ -190,6 +190,30 @@ struct ServeArgs {
     trusted_documents: Option<PathBuf>,
     #[command(flatten)]
     webhooks: WebhookArgs,
+    #[command(flatten)]
+    oidc: OidcArgs,
+}
+
+#[derive(Debug, Args)]
+struct OidcArgs {
+    /// Accept OpenID Connect access tokens (JWTs) from this issuer, beside Kartla's own tokens: its URL,
+    /// then comma-separated settings: audience=... (required), scope=..., organisation-claim=... with
+    /// organisation-scheme=..., or organisation=<ID>, editor=CLAIM:VALUE, admin=CLAIM:VALUE,
+    /// unmapped=reader|refuse, name-claim=... Repeat the flag for each issuer; see docs/authentication.md.
+    #[arg(long = "oidc-issuer", env = "KARTLA_OIDC_ISSUERS", value_delimiter = ';', value_parser = crate::config::OidcIssuer::parse)]
+    oidc_issuers: Vec<crate::config::OidcIssuer>,
+    /// Let issuers and their key sets be http:// (tests and closed networks only).
+    #[arg(long, env = "KARTLA_OIDC_ALLOW_INSECURE_ISSUER")]
+    oidc_allow_insecure_issuer: bool,
+    /// Seconds an access token's exp and nbf may be off, for clocks that differ.
+    #[arg(long, env = "KARTLA_OIDC_CLOCK_SKEW", default_value_t = crate::config::oidc::DEFAULT_CLOCK_SKEW_SECONDS,
+          value_parser = clap::value_parser!(u64).range(0..=300))]
+    oidc_clock_skew: u64,
+    /// The shortest time in seconds between two fetches of one issuer's keys, when a token names a key not
+    /// yet known (a key rotation).
+    #[arg(long, env = "KARTLA_OIDC_KEY_REFRESH_INTERVAL", default_value_t = crate::config::oidc::DEFAULT_KEY_REFRESH_SECONDS,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    oidc_key_refresh_interval: u64,
 }
 
 #[derive(Debug, Args)]
@@ -430,6 +454,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             retry_schedule: args.webhooks.webhook_retry_schedule,
             rotation_grace: std::time::Duration::from_secs(args.webhooks.webhook_rotation_grace),
             deliver: true,
+        },
+        oidc: crate::config::Oidc {
+            issuers: args.oidc.oidc_issuers,
+            allow_insecure_issuer: args.oidc.oidc_allow_insecure_issuer,
+            clock_skew: std::time::Duration::from_secs(args.oidc.oidc_clock_skew),
+            key_refresh_interval: std::time::Duration::from_secs(args.oidc.oidc_key_refresh_interval),
+            ..crate::config::Oidc::default()
         },
     };
     let app = Application::build(&config).await?;

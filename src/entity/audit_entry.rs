@@ -23,6 +23,10 @@ pub struct Model {
     pub record_id: Uuid,
     /// A JSON object: per changed field, `{"before": ..., "after": ...}`.
     pub changes: String,
+    /// The issuer of the OpenID Connect access token that made it; null for Kartla's own tokens.
+    pub issuer: Option<String>,
+    /// The subject of that access token.
+    pub subject: Option<String>,
 }
 
 /// Relations are resolved by the loaders, not through sea-orm.

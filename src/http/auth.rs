@@ -3,7 +3,10 @@
 //! `UNAUTHENTICATED` rather than quietly treated as anonymous, so a client learns at once that its token is
 //! wrong. Unknown tokens are remembered for a minute, so a client trying random tokens costs no database
 //! look-up after the first of each (and its failures count against its address: see `rate_limit`).
+//! A bearer value that is a JWT is an OpenID Connect access token instead, checked by [`super::oidc`];
+//! its refusals say why (expired, wrong audience, unknown issuer, bad signature).
 
+use std::borrow::Cow;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,7 +20,7 @@ use crate::service::token;
 /// Why a request could not be signed in.
 pub enum Refusal {
     /// The credentials are wrong: 401.
-    Unauthenticated(&'static str),
+    Unauthenticated(Cow<'static, str>),
     /// The tokens could not be read: 503.
     Unavailable,
 }
@@ -34,15 +37,17 @@ const UNKNOWN_TOKENS: usize = 10_000;
 pub struct Tokens {
     db: DatabaseConnection,
     unknown: Arc<Mutex<lru::LruCache<String, Instant>>>,
+    oidc: super::oidc::Issuers,
 }
 
 impl Tokens {
-    /// The tokens of `db`.
-    pub fn new(db: DatabaseConnection) -> Self {
+    /// The tokens of `db`, and the access tokens of the OpenID Connect issuers `oidc`.
+    pub fn new(db: DatabaseConnection, oidc: super::oidc::Issuers) -> Self {
         let capacity = NonZeroUsize::new(UNKNOWN_TOKENS).unwrap_or(NonZeroUsize::MIN);
         Tokens {
             db,
             unknown: Arc::new(Mutex::new(lru::LruCache::new(capacity))),
+            oidc,
         }
     }
 
@@ -74,10 +79,18 @@ pub async fn viewer(tokens: &Tokens, headers: &HeaderMap) -> Result<Viewer, Refu
 }
 
 /// What a malformed `Authorization` value is told.
-const BAD_HEADER: Refusal = Refusal::Unauthenticated("The Authorization header must be `Bearer <token>`");
+const BAD_HEADER: Refusal =
+    Refusal::Unauthenticated(Cow::Borrowed("The Authorization header must be `Bearer <token>`"));
 
 /// What an unknown or revoked token is told.
-const UNKNOWN: Refusal = Refusal::Unauthenticated("The token is not valid: it is unknown or has been revoked");
+const UNKNOWN: Refusal = Refusal::Unauthenticated(Cow::Borrowed(
+    "The token is not valid: it is unknown or has been revoked",
+));
+
+/// What a JWT is told when no issuer is configured.
+const NO_ISSUERS: Refusal = Refusal::Unauthenticated(Cow::Borrowed(
+    "The token is a JWT, but this Kartla accepts no OpenID Connect access tokens: it has no issuer configured",
+));
 
 /// The viewer of an `Authorization` value, `Bearer <token>`.
 pub async fn viewer_of(tokens: &Tokens, authorization: &str) -> Result<Viewer, Refusal> {
@@ -87,6 +100,16 @@ pub async fn viewer_of(tokens: &Tokens, authorization: &str) -> Result<Viewer, R
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .ok_or(BAD_HEADER)?;
+    if super::oidc::looks_like_jwt(secret) {
+        if !tokens.oidc.any() {
+            return Err(NO_ISSUERS);
+        }
+        return match tokens.oidc.actor(secret).await {
+            Ok(actor) => Ok(Viewer::Signed(actor)),
+            Err(super::oidc::Refused::Invalid(why)) => Err(Refusal::Unauthenticated(why)),
+            Err(super::oidc::Refused::Unavailable) => Err(Refusal::Unavailable),
+        };
+    }
     let hash = token::hash(secret);
     if tokens.known_unknown(&hash) {
         return Err(UNKNOWN);
@@ -96,6 +119,7 @@ pub async fn viewer_of(tokens: &Tokens, authorization: &str) -> Result<Viewer, R
             token_name: t.name,
             role: t.role,
             organisation: t.organisation_id,
+            issued_by: None,
         })),
         Ok(None) => {
             tokens.remember_unknown(hash);

@@ -83,10 +83,10 @@ pub(super) fn refused(answer: Answer, refusal: super::auth::Refusal) -> Response
         super::auth::Refusal::Unavailable => (
             StatusCode::SERVICE_UNAVAILABLE,
             "SERVICE_UNAVAILABLE",
-            "The service cannot check credentials right now; try again later",
+            "The service cannot check credentials right now; try again later".into(),
         ),
     };
-    let mut response = super::coded_error(status, answer.media_type(), code, message);
+    let mut response = super::coded_error(status, answer.media_type(), code, &message);
     if status == StatusCode::UNAUTHORIZED {
         response
             .headers_mut()

@@ -8,6 +8,7 @@ mod graphql;
 mod health;
 mod log;
 pub mod metrics;
+pub mod oidc;
 pub mod outage;
 pub mod persisted;
 pub mod rate_limit;

@@ -19,10 +19,12 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response as HttpResponse};
+use chrono::{DateTime, Utc};
 use futures_util::stream::BoxStream;
 use futures_util::{SinkExt, StreamExt, future};
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
+use tokio::sync::watch;
 
 use super::AppState;
 use super::auth::{self, Refusal};
@@ -102,24 +104,65 @@ pub async fn accept(
         Ok(viewer) => viewer,
         Err(refusal) => return super::graphql::refused(super::graphql::Answer::Json, refusal),
     };
+    let expires_at = expiry_of(&viewer);
     let mut data = Data::default();
     data.insert(viewer);
     if let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
         data.insert(LanguagePreferences::from_accept_language(value));
     }
-    upgrade.on_upgrade(move |socket| serve(socket, state, protocol, data, place))
+    upgrade.on_upgrade(move |socket| serve(socket, state, protocol, data, place, expires_at))
 }
 
 /// The reason of the close frame for a refused token.
 const FORBIDDEN: &str = "Forbidden: the token is not valid (unknown or revoked)";
+
+/// The reason of the close frame when the connection's access token expires.
+const EXPIRED: &str = "Forbidden: the access token has expired; sign in again and reconnect";
+
+/// When the viewer's access token expires, if it is an OpenID Connect one.
+fn expiry_of(viewer: &Viewer) -> Option<DateTime<Utc>> {
+    viewer
+        .actor()
+        .and_then(|actor| actor.issued_by.as_ref())
+        .map(|by| by.expires_at)
+}
+
+/// Waits until the connection's token has expired: the one of the upgrade, or the one `connection_init`
+/// signed in with later. Never ends while the connection has no token that expires.
+async fn expired(mut expiry: watch::Receiver<Option<DateTime<Utc>>>) {
+    loop {
+        let at = *expiry.borrow_and_update();
+        let Some(at) = at else {
+            if expiry.changed().await.is_err() {
+                return future::pending().await;
+            }
+            continue;
+        };
+        let wait = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => return,
+            changed = expiry.changed() => if changed.is_err() {
+                tokio::time::sleep(wait).await;
+                return;
+            },
+        }
+    }
+}
 
 /// How the client ended the socket: the code of its Close frame, echoed to complete the handshake.
 type ClientClose = Arc<std::sync::Mutex<Option<u16>>>;
 
 /// Runs the protocol on `socket` until either side closes it; every way it ends sends a Close frame:
 /// the client's own code echoed when it closed first, 4408 when it never sent `connection_init` in time,
-/// 4403 when its token was refused, 1001 when the server stops, 1000 otherwise.
-async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols, data: Data, _place: SocketPlace) {
+/// 4403 when its token was refused or has expired, 1001 when the server stops, 1000 otherwise.
+async fn serve(
+    socket: WebSocket,
+    state: AppState,
+    protocol: WebSocketProtocols,
+    data: Data,
+    _place: SocketPlace,
+    expires_at: Option<DateTime<Utc>>,
+) {
     let (mut sink, incoming) = socket.split();
     let client_close: ClientClose = Arc::default();
     let seen_close = client_close.clone();
@@ -155,9 +198,12 @@ async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols,
     };
     let (tokens, refused) = (state.tokens.clone(), Arc::new(AtomicBool::new(false)));
     let refused_in_init = refused.clone();
+    let (expiry, expiry_seen) = watch::channel(expires_at);
     let mut outgoing = GraphqlSocket::new(executor, incoming, protocol)
         .connection_data(data)
-        .on_connection_init(move |payload| sign_in(tokens, payload, refused_in_init));
+        .on_connection_init(move |payload| sign_in(tokens, payload, refused_in_init, expiry));
+    let expired = expired(expiry_seen);
+    tokio::pin!(expired);
     let mut stop = state.stop.clone();
     let init_deadline = tokio::time::sleep(state.socket_limits.init_timeout);
     tokio::pin!(init_deadline);
@@ -168,6 +214,7 @@ async fn serve(socket: WebSocket, state: AppState, protocol: WebSocketProtocols,
             // A stop that can never come (its sender gone) disables this branch.
             true = stopping(&mut stop) => break Some((1001, "the server is stopping; reconnect with your last position")),
             () = &mut init_deadline, if !acknowledged => break Some((4408, "Connection initialisation timeout")),
+            () = &mut expired => break Some((4403, EXPIRED)),
         };
         let message = match message {
             None => break None,
@@ -210,7 +257,12 @@ async fn stopping(stop: &mut tokio::sync::watch::Receiver<bool>) -> bool {
 
 /// The connection's viewer from the `connection_init` payload: `{"Authorization": "Bearer <token>"}` (or
 /// `authorization`, or `{"token": "<token>"}`); without one the connection keeps the upgrade's viewer.
-async fn sign_in(tokens: auth::Tokens, payload: Value, refused: Arc<AtomicBool>) -> async_graphql::Result<Data> {
+async fn sign_in(
+    tokens: auth::Tokens,
+    payload: Value,
+    refused: Arc<AtomicBool>,
+    expiry: watch::Sender<Option<DateTime<Utc>>>,
+) -> async_graphql::Result<Data> {
     let mut data = Data::default();
     let authorization = ["Authorization", "authorization"]
         .into_iter()
@@ -223,7 +275,10 @@ async fn sign_in(tokens: auth::Tokens, payload: Value, refused: Arc<AtomicBool>)
         });
     if let Some(authorization) = authorization {
         match auth::viewer_of(&tokens, &authorization).await {
-            Ok(viewer) => data.insert::<Viewer>(viewer),
+            Ok(viewer) => {
+                expiry.send_replace(expiry_of(&viewer));
+                data.insert::<Viewer>(viewer);
+            }
             Err(Refusal::Unauthenticated(message)) => {
                 refused.store(true, Ordering::Release);
                 return Err(async_graphql::Error::new(message));

@@ -77,6 +77,31 @@ impl Changes {
     }
 }
 
+/// The audit entry of a change to `record` (of the GraphQL type `record_type`) by `actor`, not yet written:
+/// `changes` is the JSON object of the changed fields, each `{"before": ..., "after": ...}`.
+pub fn audit_entry(
+    actor: &Actor,
+    at: DateTime<Utc>,
+    operation: &str,
+    record_type: &str,
+    record: Uuid,
+    changes: String,
+) -> audit_entry::ActiveModel {
+    audit_entry::ActiveModel {
+        // Time-ordered, so a record's history in ID order is its history in time order.
+        id: Set(Uuid::now_v7()),
+        at: Set(at),
+        token_name: Set(actor.token_name.clone()),
+        organisation_id: Set(actor.organisation),
+        operation: Set(operation.to_owned()),
+        record_type: Set(record_type.to_owned()),
+        record_id: Set(record),
+        changes: Set(changes),
+        issuer: Set(actor.issued_by.as_ref().map(|by| by.issuer.clone())),
+        subject: Set(actor.issued_by.as_ref().map(|by| by.subject.clone())),
+    }
+}
+
 /// Writes the audit entry of a change to `record` (of the GraphQL type `record_type`).
 pub async fn audit(
     db: &impl ConnectionTrait,
@@ -87,17 +112,14 @@ pub async fn audit(
     record: Uuid,
     changes: Changes,
 ) -> Result<(), DbErr> {
-    audit_entry::ActiveModel {
-        // Time-ordered, so a record's history in ID order is its history in time order.
-        id: Set(Uuid::now_v7()),
-        at: Set(at),
-        token_name: Set(actor.token_name.clone()),
-        organisation_id: Set(actor.organisation),
-        operation: Set(operation.to_owned()),
-        record_type: Set(record_type.to_owned()),
-        record_id: Set(record),
-        changes: Set(Value::Object(changes.0).to_string()),
-    }
+    audit_entry(
+        actor,
+        at,
+        operation,
+        record_type,
+        record,
+        Value::Object(changes.0).to_string(),
+    )
     .insert(db)
     .await?;
     Ok(())

@@ -13,7 +13,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::entity::enums::Status;
-use crate::entity::{audit_entry, initiative, status_update};
+use crate::entity::{initiative, status_update};
 use crate::error::Error;
 use crate::service::change_feed::{self, Change, Operation};
 use crate::service::id::NodeType;
@@ -120,22 +120,19 @@ pub async fn set_status(
     .insert(&txn)
     .await?;
     text::insert(&txn, TextOwner::StatusUpdate, &[(update.id, &change.texts)]).await?;
-    audit_entry::ActiveModel {
-        // Time-ordered, so a record's history in ID order is its history in time order.
-        id: Set(Uuid::now_v7()),
-        at: Set(now),
-        token_name: Set(actor.token_name.clone()),
-        organisation_id: Set(actor.organisation),
-        operation: Set("SET_INITIATIVE_STATUS".into()),
-        record_type: Set("Initiative".into()),
-        record_id: Set(change.initiative),
-        changes: Set(json!({
+    crate::service::edit::audit_entry(
+        actor,
+        now,
+        "SET_INITIATIVE_STATUS",
+        "Initiative",
+        change.initiative,
+        json!({
             "status": { "before": before.status.to_value(), "after": change.status.to_value() },
             "version": { "before": before.version, "after": before.version + 1 },
             "statusUpdate": { "before": null, "after": update.id },
         })
-        .to_string()),
-    }
+        .to_string(),
+    )
     .insert(&txn)
     .await?;
     let after = initiative::Entity::find_by_id(change.initiative)

@@ -91,3 +91,36 @@ pub async fn identifiers_of(
     }
     Ok(by_org)
 }
+
+/// The organisation whose identifier in `scheme` is `value` on `day` (its validity period holding the
+/// day, or open), if exactly one has it: a value shared by two organisations that day names neither.
+pub async fn by_identifier(
+    db: &impl ConnectionTrait,
+    scheme: crate::entity::enums::IdentifierScheme,
+    value: &str,
+    day: chrono::NaiveDate,
+) -> Result<Option<Uuid>, DbErr> {
+    use sea_orm::{Condition, QuerySelect};
+    let found = organisation_identifier::Entity::find()
+        .filter(organisation_identifier::Column::Scheme.eq(scheme))
+        .filter(organisation_identifier::Column::Value.eq(value))
+        .filter(
+            Condition::any()
+                .add(organisation_identifier::Column::ValidFrom.is_null())
+                .add(organisation_identifier::Column::ValidFrom.lte(day)),
+        )
+        .filter(
+            Condition::any()
+                .add(organisation_identifier::Column::ValidTo.is_null())
+                .add(organisation_identifier::Column::ValidTo.gte(day)),
+        )
+        .limit(2)
+        .all(db)
+        .await?;
+    let mut organisations: Vec<Uuid> = found.into_iter().map(|i| i.organisation_id).collect();
+    organisations.dedup();
+    Ok(match organisations[..] {
+        [only] => Some(only),
+        _ => None,
+    })
+}

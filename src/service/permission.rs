@@ -56,12 +56,26 @@ impl Viewer {
 /// A signed-in party: the token's name, what it may do, and the organisation an editor acts for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
-    /// The API token's name, recorded in the audit log.
+    /// The API token's name, recorded in the audit log; for an OpenID Connect token, its name claim (or
+    /// its subject).
     pub token_name: String,
     /// What the token may do.
     pub role: AccessRole,
     /// The organisation an editor acts for.
     pub organisation: Option<Uuid>,
+    /// Who issued the token, when it is an OpenID Connect access token rather than one of Kartla's.
+    pub issued_by: Option<IssuedBy>,
+}
+
+/// Where an OpenID Connect access token comes from: its issuer, its subject and when it expires.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedBy {
+    /// The issuer (`iss`).
+    pub issuer: String,
+    /// The subject (`sub`): a person or a client at that issuer.
+    pub subject: String,
+    /// When the token expires (`exp`).
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Whether a responsibility makes its organisation an editor of the initiative: LEAD or RESPONSIBLE, and

@@ -3,12 +3,12 @@
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::entity::enums::{AccessRole, DecisionState};
-use crate::entity::{audit_entry, responsibility};
+use crate::entity::responsibility;
 use crate::error::Error;
 use crate::service::change_feed::{self, Change, Operation};
 use crate::service::id::NodeType;
@@ -87,21 +87,19 @@ pub async fn decide(
             .map_or(expected_version, |r| r.version);
         return Ok(Err(Refusal::Conflict { current }));
     }
-    audit_entry::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        at: Set(now),
-        token_name: Set(actor.token_name.clone()),
-        organisation_id: Set(actor.organisation),
-        operation: Set("DECIDE_RESPONSIBILITY".into()),
-        record_type: Set("Responsibility".into()),
-        record_id: Set(id),
-        changes: Set(json!({
+    crate::service::edit::audit_entry(
+        actor,
+        now,
+        "DECIDE_RESPONSIBILITY",
+        "Responsibility",
+        id,
+        json!({
             "decision": { "before": before.decision.to_value(), "after": decision.to_value() },
             "decidedOn": { "before": before.decided_on, "after": day },
             "version": { "before": before.version, "after": before.version + 1 },
         })
-        .to_string()),
-    }
+        .to_string(),
+    )
     .insert(&txn)
     .await?;
     let after = responsibility::Entity::find_by_id(id)

@@ -115,6 +115,7 @@ async fn attempt(shared: &Shared, endpoint: &webhook_endpoint::Model, position: 
         token_name: format!("webhook:{}", endpoint.id),
         role: endpoint.owner_role,
         organisation: endpoint.organisation_id,
+        issued_by: None,
     });
     let event = match body::event(&shared.schema, &shared.db, &shared.document, viewer, position).await {
         Ok(Some(event)) => event,

@@ -25,6 +25,7 @@ mod logs;
 mod migrations;
 mod mutations;
 mod nested_pages;
+mod oidc;
 mod operations;
 mod order;
 mod outage;

@@ -132,6 +132,7 @@ fn admin() -> Actor {
         token_name: "region counts test".into(),
         role: AccessRole::Admin,
         organisation: None,
+        issued_by: None,
     }
 }
 

@@ -135,6 +135,7 @@ async fn statistics_follow_every_write(test_db: TestDb) {
         token_name: "statistics test".into(),
         role: kartla::entity::enums::AccessRole::Admin,
         organisation: None,
+        issued_by: None,
     };
     let change = kartla::service::activity_edit::ParticipationChange {
         activity,

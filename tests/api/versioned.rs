@@ -21,6 +21,7 @@ async fn a_lost_race_reports_the_stored_version(test_db: TestDb) {
         token_name: "admin".into(),
         role: AccessRole::Admin,
         organisation: None,
+        issued_by: None,
     };
     let org = organisation::Entity::find()
         .one(&app.db)

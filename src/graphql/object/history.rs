@@ -26,9 +26,20 @@ impl AuditEntry {
         self.0.at
     }
 
-    /// The name of the API token that made it.
+    /// The name of the API token that made it, or of the party an OpenID Connect access token named.
     async fn token_name(&self) -> &str {
         &self.0.token_name
+    }
+
+    /// The issuer of the OpenID Connect access token that made it; null when one of Kartla's own tokens
+    /// did.
+    async fn issuer(&self) -> Option<&str> {
+        self.0.issuer.as_deref()
+    }
+
+    /// The subject (`sub`) of that access token: the person or client at its issuer.
+    async fn subject(&self) -> Option<&str> {
+        self.0.subject.as_deref()
     }
 
     /// The organisation the token acts for.

@@ -5,6 +5,10 @@
 
 use std::net::SocketAddr;
 
+pub mod oidc;
+
+pub use oidc::{Oidc, OidcIssuer};
+
 /// The SQLite database used when no URL is given: `kartla.db` in the working directory, created on demand.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kartla.db?mode=rwc";
 
@@ -63,6 +67,8 @@ pub struct Config {
     pub trusted_documents: Option<TrustedDocuments>,
     /// How webhooks are delivered.
     pub webhooks: Webhooks,
+    /// The OpenID Connect issuers whose access tokens are accepted beside Kartla's own tokens.
+    pub oidc: Oidc,
 }
 
 /// How webhook deliveries are made (see docs/changes.md#webhooks).
@@ -188,6 +194,7 @@ impl Config {
             persisted_query_cache: DEFAULT_CACHE_ENTRIES,
             trusted_documents: None,
             webhooks: Webhooks::default(),
+            oidc: Oidc::default(),
         }
     }
 }
