@@ -7,8 +7,8 @@
 //! A subscriber that reads slowly holds up only itself: its socket's send waits, so its events are not
 //! read from the database until it has taken the ones before.
 
+use std::borrow::Cow;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_graphql::http::{WebSocket as GraphqlSocket, WebSocketProtocols, WsMessage};
@@ -114,7 +114,29 @@ pub async fn accept(
 }
 
 /// The reason of the close frame for a refused token.
-const FORBIDDEN: &str = "Forbidden: the token is not valid (unknown or revoked)";
+const FORBIDDEN: &str = "Forbidden: the token is not valid";
+
+/// The most bytes a close frame's reason may have (RFC 6455: 125 bytes of payload, 2 of them the code).
+const MAX_CLOSE_REASON: usize = 123;
+
+/// The close frame's reason for a refused token: why, as far as it fits.
+fn forbidden(refused: &Refused) -> Cow<'static, str> {
+    let Some(why) = refused.get() else {
+        return Cow::Borrowed(FORBIDDEN);
+    };
+    let mut reason = format!("Forbidden: {why}");
+    if reason.len() > MAX_CLOSE_REASON {
+        let mut end = MAX_CLOSE_REASON;
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
+    }
+    Cow::Owned(reason)
+}
+
+/// Why the connection's token was refused in `connection_init`, once it was.
+type Refused = Arc<std::sync::OnceLock<String>>;
 
 /// The reason of the close frame when the connection's access token expires.
 const EXPIRED: &str = "Forbidden: the access token has expired; sign in again and reconnect";
@@ -196,7 +218,7 @@ async fn serve(
         subscriptions: RunningSubscriptions::default(),
         max_subscriptions: state.socket_limits.subscriptions_per_socket,
     };
-    let (tokens, refused) = (state.tokens.clone(), Arc::new(AtomicBool::new(false)));
+    let (tokens, refused) = (state.tokens.clone(), Refused::default());
     let refused_in_init = refused.clone();
     let (expiry, expiry_seen) = watch::channel(expires_at);
     let mut outgoing = GraphqlSocket::new(executor, incoming, protocol)
@@ -212,9 +234,9 @@ async fn serve(
         let message = tokio::select! {
             message = outgoing.next() => message,
             // A stop that can never come (its sender gone) disables this branch.
-            true = stopping(&mut stop) => break Some((1001, "the server is stopping; reconnect with your last position")),
-            () = &mut init_deadline, if !acknowledged => break Some((4408, "Connection initialisation timeout")),
-            () = &mut expired => break Some((4403, EXPIRED)),
+            true = stopping(&mut stop) => break Some((1001, Cow::Borrowed("the server is stopping; reconnect with your last position"))),
+            () = &mut init_deadline, if !acknowledged => break Some((4408, Cow::Borrowed("Connection initialisation timeout"))),
+            () = &mut expired => break Some((4403, Cow::Borrowed(EXPIRED))),
         };
         let message = match message {
             None => break None,
@@ -223,7 +245,7 @@ async fn serve(
                 Message::Text(text.into())
             }
             // The token was refused: graphql-transport-ws says 4403 Forbidden.
-            Some(WsMessage::Close(_, _)) if refused.load(Ordering::Acquire) => break Some((4403, FORBIDDEN)),
+            Some(WsMessage::Close(_, _)) if refused.get().is_some() => break Some((4403, forbidden(&refused))),
             Some(WsMessage::Close(code, reason)) => Message::Close(Some(CloseFrame {
                 code,
                 reason: reason.into(),
@@ -238,13 +260,13 @@ async fn serve(
     let (code, reason) = match (close, echoed) {
         (Some(ours), _) => ours,
         // 1005 and 1006 are never sent on the wire: answer a frame without a code with 1000.
-        (None, Some(code)) if !matches!(code, 1005 | 1006) => (code, ""),
-        (None, _) if refused.load(Ordering::Acquire) => (4403, FORBIDDEN),
-        (None, _) => (1000, ""),
+        (None, Some(code)) if !matches!(code, 1005 | 1006) => (code, Cow::Borrowed("")),
+        (None, _) if refused.get().is_some() => (4403, forbidden(&refused)),
+        (None, _) => (1000, Cow::Borrowed("")),
     };
     let frame = CloseFrame {
         code,
-        reason: reason.into(),
+        reason: reason.into_owned().into(),
     };
     let _ = sink.send(Message::Close(Some(frame))).await;
     let _ = sink.flush().await;
@@ -260,7 +282,7 @@ async fn stopping(stop: &mut tokio::sync::watch::Receiver<bool>) -> bool {
 async fn sign_in(
     tokens: auth::Tokens,
     payload: Value,
-    refused: Arc<AtomicBool>,
+    refused: Refused,
     expiry: watch::Sender<Option<DateTime<Utc>>>,
 ) -> async_graphql::Result<Data> {
     let mut data = Data::default();
@@ -280,7 +302,7 @@ async fn sign_in(
                 data.insert::<Viewer>(viewer);
             }
             Err(Refusal::Unauthenticated(message)) => {
-                refused.store(true, Ordering::Release);
+                let _ = refused.set(message.to_string());
                 return Err(async_graphql::Error::new(message));
             }
             Err(Refusal::Unavailable) => return Err(async_graphql::Error::new("the tokens cannot be read now")),

@@ -228,3 +228,34 @@ fn shared_flags_go_anywhere_and_enum_values_take_any_case() {
     assert_eq!(code, 0, "{stderr}");
     assert!(out.exists());
 }
+
+#[test]
+fn oidc_issuers_are_checked_before_the_server_starts() {
+    let (code, _, stderr) = kartla(&["serve", "--oidc-issuer", "https://idp.example.org"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("give the audience"), "{stderr}");
+    let (code, _, stderr) = kartla(&[
+        "serve",
+        "--oidc-issuer",
+        "https://idp.example.org,audience=k,editor=scope",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("editor=CLAIM:VALUE"), "{stderr}");
+    let dir = tempfile::tempdir().expect("a directory");
+    let url = format!("sqlite://{}/k.db?mode=rwc", dir.path().display());
+    let (code, _, stderr) = kartla(&[
+        "serve",
+        "--database-url",
+        &url,
+        "--listen",
+        "127.0.0.1:0",
+        "--oidc-issuer",
+        "http://idp.example.org,audience=k",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("an issuer must be https://"), "{stderr}");
+    assert!(
+        !dir.path().join("k.db").exists(),
+        "nothing is written before the settings are checked"
+    );
+}

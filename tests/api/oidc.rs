@@ -370,6 +370,20 @@ async fn each_bad_token_is_refused_with_the_reason(test_db: TestDb) {
         "EDITOR",
         "a valid token is never locked out"
     );
+
+    // Over WebSocket the refusal closes the socket with 4403, and the close frame says why.
+    let address = app.serve().await;
+    let payload = json!({ "Authorization": format!("Bearer {other_audience}") });
+    let (_, answer) = Socket::open(address, "graphql-transport-ws", payload).await;
+    assert_eq!(
+        (answer["type"].as_str(), answer["code"].as_i64()),
+        (Some("close"), Some(4403)),
+        "{answer}"
+    );
+    assert!(
+        answer["reason"].as_str().is_some_and(|r| r.contains("audience")),
+        "{answer}"
+    );
     provider.stop().await;
 }
 
@@ -379,7 +393,8 @@ async fn a_rotated_key_is_picked_up_without_a_restart(test_db: TestDb) {
     }
     let port = free_port();
     let provider = Provider::start(port, "key-1", "RS256", 300).await;
-    let app = kartla(&test_db, &provider, 60).await;
+    // No failed-sign-in limit: the polls below are refused until the new key is fetched.
+    let app = kartla(&test_db, &provider, 0).await;
     let first = provider.client_token("kartla:edit", AUDIENCE).await;
     assert_eq!(viewer(&app, &first).await["role"], "EDITOR");
 
