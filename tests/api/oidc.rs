@@ -151,9 +151,16 @@ fn free_port() -> u16 {
 /// with the scope `kartla:edit`, ADMIN with `kartla:admin`, a READER when no organisation is found; and
 /// Bergen with its organisation number.
 async fn kartla(test_db: &TestDb, provider: &Provider, failed_sign_ins: u32) -> TestApp {
+    let app = kartla_with(test_db, provider, failed_sign_ins, "").await;
+    add_organisation_number(&app).await;
+    app
+}
+
+/// [`kartla`] with more issuer settings (`,key=value...`), on a database that may be prepared already.
+async fn kartla_with(test_db: &TestDb, provider: &Provider, failed_sign_ins: u32, more: &str) -> TestApp {
     let mut config = test_db.config(InitialSeed::Demo);
     let issuer = OidcIssuer::parse(&format!(
-        "{},audience={AUDIENCE},organisation-claim=consumer.ID,editor=scope:kartla:edit,admin=scope:kartla:admin",
+        "{},audience={AUDIENCE},organisation-claim=consumer.ID,editor=scope:kartla:edit,admin=scope:kartla:admin{more}",
         provider.issuer()
     ))
     .expect("valid issuer settings");
@@ -162,9 +169,7 @@ async fn kartla(test_db: &TestDb, provider: &Provider, failed_sign_ins: u32) -> 
     config.oidc.clock_skew = Duration::ZERO;
     config.oidc.key_refresh_interval = Duration::from_secs(1);
     config.rate_limits.failed_sign_ins_per_minute = std::num::NonZeroU32::new(failed_sign_ins);
-    let app = TestApp::spawn_with(config).await;
-    add_organisation_number(&app).await;
-    app
+    TestApp::spawn_with(config).await
 }
 
 async fn add_organisation_number(app: &TestApp) {
@@ -306,6 +311,15 @@ async fn a_frontend_signs_in_and_edits_as_its_organisations_editor(test_db: Test
         (Some("READER"), Some("nobody"))
     );
     assert_eq!(seen["organisation"], Value::Null);
+
+    // An issuer set to refuse such tokens refuses them, and still takes the ones it can map.
+    let strict = kartla_with(&test_db, &provider, 60, ",unmapped=refuse").await;
+    assert!(
+        refusal(&strict, &nobody)
+            .await
+            .contains("maps to no organisation: the token has no consumer.ID claim")
+    );
+    assert_eq!(viewer(&strict, &anna).await["role"], "EDITOR");
     provider.stop().await;
 }
 

@@ -25,34 +25,6 @@ pub async fn actor(db: &DatabaseConnection, settings: &OidcIssuer, claims: &Valu
         .and_then(Value::as_i64)
         .and_then(|seconds| DateTime::<Utc>::from_timestamp(seconds, 0))
         .ok_or("the token has no exp claim")?;
-    let organisation = match &settings.organisation {
-        OrganisationRule::None => None,
-        OrganisationRule::Fixed(id) => Some(*id),
-        OrganisationRule::Claim { claim: path, scheme } => {
-            let Some(value) = claim(claims, path).and_then(Value::as_str) else {
-                return unmapped(
-                    settings,
-                    subject,
-                    expires_at,
-                    claims,
-                    format!("the token has no {path} claim"),
-                );
-            };
-            let identifier = identifier_value(*scheme, value);
-            let today = Utc::now().date_naive();
-            match crate::service::organisation::by_identifier(db, *scheme, identifier, today).await {
-                Ok(Some(id)) => Some(id),
-                Ok(None) => {
-                    let why = format!("no organisation has the identifier {identifier:?} ({path}) today");
-                    return unmapped(settings, subject, expires_at, claims, why);
-                }
-                Err(error) => {
-                    tracing::error!(%error, "cannot read the organisations' identifiers");
-                    return Err(Refused::Unavailable);
-                }
-            }
-        }
-    };
     let role = if matches(claims, settings.admin.as_ref()) {
         AccessRole::Admin
     } else if matches(claims, settings.editor.as_ref()) {
@@ -60,32 +32,43 @@ pub async fn actor(db: &DatabaseConnection, settings: &OidcIssuer, claims: &Valu
     } else {
         AccessRole::Reader
     };
-    if organisation.is_none() && role != AccessRole::Admin {
-        return unmapped(
-            settings,
-            subject,
-            expires_at,
-            claims,
-            "its issuer names no organisation".into(),
-        );
-    }
+    let organisation = match organisation(db, settings, claims).await? {
+        Ok(organisation) => Some(organisation),
+        // An ADMIN acts for no organisation, so it needs none.
+        Err(_) if role == AccessRole::Admin => None,
+        Err(why) => match settings.unmapped {
+            Unmapped::Reader => return Ok(signed(settings, subject, expires_at, claims, AccessRole::Reader, None)),
+            Unmapped::Refuse => return Err(format!("the token maps to no organisation: {why}").into()),
+        },
+    };
     Ok(signed(settings, subject, expires_at, claims, role, organisation))
 }
 
-/// A token that maps to no organisation: a READER, or refused with `why`.
-fn unmapped(
+/// The organisation the token acts for, or why it has none.
+async fn organisation(
+    db: &DatabaseConnection,
     settings: &OidcIssuer,
-    subject: String,
-    expires_at: DateTime<Utc>,
     claims: &Value,
-    why: String,
-) -> Result<Actor, Refused> {
-    match settings.unmapped {
-        Unmapped::Reader if matches(claims, settings.admin.as_ref()) => {
-            Ok(signed(settings, subject, expires_at, claims, AccessRole::Admin, None))
+) -> Result<Result<uuid::Uuid, String>, Refused> {
+    let (path, scheme) = match &settings.organisation {
+        OrganisationRule::None => return Ok(Err("its issuer names no organisation".into())),
+        OrganisationRule::Fixed(id) => return Ok(Ok(*id)),
+        OrganisationRule::Claim { claim, scheme } => (claim, *scheme),
+    };
+    let Some(value) = claim(claims, path).and_then(Value::as_str) else {
+        return Ok(Err(format!("the token has no {path} claim")));
+    };
+    let identifier = identifier_value(scheme, value);
+    let today = Utc::now().date_naive();
+    match crate::service::organisation::by_identifier(db, scheme, identifier, today).await {
+        Ok(Some(id)) => Ok(Ok(id)),
+        Ok(None) => Ok(Err(format!(
+            "no organisation has the identifier {identifier:?} ({path}) today"
+        ))),
+        Err(error) => {
+            tracing::error!(%error, "cannot read the organisations' identifiers");
+            Err(Refused::Unavailable)
         }
-        Unmapped::Reader => Ok(signed(settings, subject, expires_at, claims, AccessRole::Reader, None)),
-        Unmapped::Refuse => Err(format!("the token maps to no organisation: {why}").into()),
     }
 }
 
