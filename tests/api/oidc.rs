@@ -375,6 +375,16 @@ async fn each_bad_token_is_refused_with_the_reason(test_db: TestDb) {
     let unknown_key = jwt(&json!({ "alg": "ES256", "kid": "key-9" }), &claims, signature);
     assert!(refusal(&app, &unknown_key).await.contains("kid \"key-9\""));
 
+    // An issuer that requires a scope refuses a token without it, and takes one with it.
+    let scoped = kartla_with(&test_db, &provider, 0, ",scope=kartla:read").await;
+    assert!(
+        refusal(&scoped, &good)
+            .await
+            .contains("lacks the scope \"kartla:read\"")
+    );
+    let reader = provider.client_token("kartla:read kartla:edit", AUDIENCE).await;
+    assert_eq!(viewer(&scoped, &reader).await["role"], "EDITOR");
+
     // Seven refusals from this address so far: the next bad token gets 429, a valid one still passes.
     assert!(refusal(&app, &forged).await.contains("signature"));
     let (status, body) = with_token(&app, &forged, VIEWER).await;
