@@ -135,6 +135,16 @@ impl<N> Paged<N> {
 macro_rules! connection {
     // `{ fields }`, when given, are more fields of the connection, written as in the `impl` block.
     ($connection:ident, $edge:ident, $node:ty, $plural:literal $(, { $($fields:tt)* })?) => {
+        $crate::connection!(@define $connection, $edge, $node, &$node, ::std::convert::identity, $plural $(, { $($fields)* })?);
+    };
+    // `plain`: the nodes are answered from their rows where they can be (see `shared::plain`).
+    ($connection:ident, $edge:ident, $node:ty, $plural:literal, plain $(, { $($fields:tt)* })?) => {
+        $crate::connection!(
+            @define $connection, $edge, $node, $crate::graphql::object::shared::plain::Plain<&$node>,
+            $crate::graphql::object::shared::plain::Plain, $plural $(, { $($fields)* })?
+        );
+    };
+    (@define $connection:ident, $edge:ident, $node:ty, $listed:ty, $wrap:expr, $plural:literal $(, { $($fields:tt)* })?) => {
         #[doc = concat!("A page of ", $plural, ", with the size of the whole list and the cursors to page on.")]
         pub struct $connection($crate::graphql::connection::Paged<$node>);
 
@@ -151,8 +161,8 @@ macro_rules! connection {
             }
 
             /// The items of the page, without cursors.
-            async fn nodes(&self) -> Vec<&$node> {
-                self.0.edges.iter().map(|(_, node)| node).collect()
+            async fn nodes(&self) -> Vec<$listed> {
+                self.0.edges.iter().map(|(_, node)| $wrap(node)).collect()
             }
 
             /// Where the page stands in the list.

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::initiative::{Initiative, Responsibility};
 use super::participation::{Participation, ParticipationConnection};
 use super::shared::bookkeeping::Bookkeeping;
+use super::shared::plain::{PlainFields, value};
 use super::shared::texts::TitleAndDescription;
 use crate::entity::activity;
 use crate::entity::enums::{Role, Status};
@@ -264,4 +265,24 @@ impl ActivityFilter {
     }
 }
 
-crate::connection!(ActivityConnection, ActivityEdge, Activity, "activities");
+impl PlainFields for Activity {
+    fn plain(&self, field: &str) -> Option<async_graphql::Value> {
+        let row = &self.0;
+        Some(match field {
+            "id" => async_graphql::Value::String(id::encode(NodeType::Activity, row.id)),
+            "position" => value(&row.position),
+            "status" => value(&row.status),
+            "plannedStart" => value(&row.planned_start.map(Date)),
+            "plannedEnd" => value(&row.planned_end.map(Date)),
+            "actualStart" => value(&row.actual_start.map(Date)),
+            "actualEnd" => value(&row.actual_end.map(Date)),
+            "archivedAt" => value(&row.archived_at),
+            "createdAt" => value(&row.created_at),
+            "updatedAt" => value(&row.updated_at),
+            "version" => value(&row.version),
+            _ => return None,
+        })
+    }
+}
+
+crate::connection!(ActivityConnection, ActivityEdge, Activity, "activities", plain);

@@ -6,6 +6,7 @@ use super::action_plan::ActionPlan;
 use super::activity::{Activity, ActivityConnection};
 use super::goal::Goal;
 use super::shared::bookkeeping::Bookkeeping;
+use super::shared::plain::{PlainFields, value};
 use super::shared::texts::TitleAndDescription;
 use super::theme::Theme;
 use crate::entity::enums::{Role, SchoolLevel, Status};
@@ -252,4 +253,26 @@ impl Initiative {
     }
 }
 
-crate::connection!(InitiativeConnection, InitiativeEdge, Initiative, "initiatives");
+impl PlainFields for Initiative {
+    fn plain(&self, field: &str) -> Option<async_graphql::Value> {
+        let row = &self.0;
+        Some(match field {
+            "id" => async_graphql::Value::String(id::encode(NodeType::Initiative, row.id)),
+            "number" => value(&row.number),
+            "country" => value(&CountryCode(row.country.clone())),
+            "status" => value(&row.status),
+            "iatiStatusCode" => value(&row.status.iati_code()),
+            "plannedStart" => value(&row.planned_start.map(Date)),
+            "plannedEnd" => value(&row.planned_end.map(Date)),
+            "actualStart" => value(&row.actual_start.map(Date)),
+            "actualEnd" => value(&row.actual_end.map(Date)),
+            "archivedAt" => value(&row.archived_at),
+            "createdAt" => value(&row.created_at),
+            "updatedAt" => value(&row.updated_at),
+            "version" => value(&row.version),
+            _ => return None,
+        })
+    }
+}
+
+crate::connection!(InitiativeConnection, InitiativeEdge, Initiative, "initiatives", plain);
