@@ -148,19 +148,49 @@ async fn records_answered_from_their_rows_answer_as_async_graphql_does(test_db: 
     synthetic::load(&app.db, Synthetic { scale: 0.002, seed: 7 }, &|_| {})
         .await
         .expect("the synthetic registry loads");
-    let initiative_fields = format!("{ROW_FIELDS} number country iatiStatusCode");
-    let activity_fields = format!("{ROW_FIELDS} position");
-    let plain = format!(
-        "{{ initiatives(first: 30) {{ nodes {{ {initiative_fields} activities(first: 5) {{ nodes {{ {activity_fields} }} }} }} }} }}"
-    );
-    let fragments = format!(
-        "{{ initiatives(first: 30) {{ nodes {{ ... on Initiative {{ {initiative_fields} }} activities(first: 5) {{ nodes {{ ... on Activity {{ {activity_fields} }} }} }} }} }} }}"
-    );
+    // Each record's selection, with `{` and `}` where it goes in a fragment of its type or in none.
+    let selection = |fragments: bool| {
+        let open = |on: &str| match fragments {
+            true => format!("{{ ... on {on} {{"),
+            false => "{".to_owned(),
+        };
+        let close = if fragments { "} }" } else { "}" };
+        let organisation = format!(
+            "organisation {} id kind country website name description createdAt version {close}",
+            open("Organisation")
+        );
+        let responsibilities = format!(
+            "responsibilities {} id version role decision decidedOn {organisation} {close}",
+            open("Responsibility")
+        );
+        format!(
+            "{{ initiatives(first: 30) {{ nodes {} {ROW_FIELDS} number country iatiStatusCode
+               goals {} id code position title note createdAt version {close}
+               themes {} id code label version {close} {responsibilities}
+               activities(first: 5) {{ nodes {} {ROW_FIELDS} position {responsibilities} {close} }} {close} }} }}",
+            open("Initiative"),
+            open("Goal"),
+            open("Theme"),
+            open("Activity"),
+        )
+    };
+    let (plain, fragments) = (selection(false), selection(true));
     let (plain, fragments) = (app.query(&plain).await, app.query(&fragments).await);
     let started = plain
         .pointer("/initiatives/nodes")
         .and_then(Value::as_array)
         .map(|nodes| nodes.iter().filter(|node| !node["actualStart"].is_null()).count());
     assert!(started.is_some_and(|n| n > 0), "some initiatives have started: {plain}");
+    for list in ["goals", "themes", "responsibilities"] {
+        let some = plain
+            .pointer("/initiatives/nodes")
+            .and_then(Value::as_array)
+            .is_some_and(|nodes| {
+                nodes
+                    .iter()
+                    .any(|node| node[list].as_array().is_some_and(|items| !items.is_empty()))
+            });
+        assert!(some, "some initiatives have {list}: {plain}");
+    }
     assert_eq!(plain, fragments);
 }

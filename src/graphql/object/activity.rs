@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::initiative::{Initiative, Responsibility};
 use super::participation::{Participation, ParticipationConnection};
 use super::shared::bookkeeping::Bookkeeping;
-use super::shared::plain::{PlainFields, value};
+use super::shared::plain::{Plain, PlainFields, value};
 use super::shared::texts::TitleAndDescription;
 use crate::entity::activity;
 use crate::entity::enums::{Role, Status};
@@ -75,7 +75,7 @@ impl Activity {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only these roles.")] roles: Option<Vec<Role>>,
-    ) -> async_graphql::Result<Vec<Responsibility>> {
+    ) -> async_graphql::Result<Vec<Plain<Responsibility>>> {
         let rows = ctx
             .data::<Loader>()?
             .load_one(ResponsibilitiesOfActivity(self.0.id))
@@ -86,7 +86,7 @@ impl Activity {
             .unwrap_or_default()
             .into_iter()
             .filter(|r| roles.is_empty() || roles.contains(&r.role))
-            .map(Responsibility)
+            .map(|row| Plain(Responsibility(row)))
             .collect())
     }
 
@@ -282,6 +282,15 @@ impl PlainFields for Activity {
             "version" => value(&row.version),
             _ => return None,
         })
+    }
+
+    fn text(&self, field: &str) -> Option<(TextOwner, uuid::Uuid, &'static str)> {
+        let field = match field {
+            "title" => "title",
+            "description" => "description",
+            _ => return None,
+        };
+        Some((TextOwner::Activity, self.0.id, field))
     }
 }
 

@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Object, ResultExt};
 use super::focus_area::FocusArea;
 use super::initiative::{Initiative, InitiativeConnection};
 use super::shared::bookkeeping::Bookkeeping;
+use super::shared::plain::{PlainFields, value};
 use super::shared::texts::{LocalizedText, localized, translations};
 use crate::entity::goal;
 use crate::graphql::loader::{FocusAreaKey, Loader};
@@ -115,5 +116,29 @@ impl Goal {
             .await
             .extend()?
             .map(FocusArea))
+    }
+}
+
+impl PlainFields for Goal {
+    fn plain(&self, field: &str) -> Option<async_graphql::Value> {
+        let row = &self.0;
+        Some(match field {
+            "id" => async_graphql::Value::String(id::encode(NodeType::Goal, row.id)),
+            "code" => value(&row.code),
+            "position" => value(&row.position),
+            "createdAt" => value(&row.created_at),
+            "updatedAt" => value(&row.updated_at),
+            "version" => value(&row.version),
+            _ => return None,
+        })
+    }
+
+    fn text(&self, field: &str) -> Option<(TextOwner, uuid::Uuid, &'static str)> {
+        let field = match field {
+            "title" => "title",
+            "note" => "note",
+            _ => return None,
+        };
+        Some((TextOwner::Goal, self.0.id, field))
     }
 }

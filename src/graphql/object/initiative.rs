@@ -6,7 +6,7 @@ use super::action_plan::ActionPlan;
 use super::activity::{Activity, ActivityConnection};
 use super::goal::Goal;
 use super::shared::bookkeeping::Bookkeeping;
-use super::shared::plain::{PlainFields, value};
+use super::shared::plain::{Plain, PlainFields, value};
 use super::shared::texts::TitleAndDescription;
 use super::theme::Theme;
 use crate::entity::enums::{Role, SchoolLevel, Status};
@@ -90,23 +90,31 @@ impl Initiative {
     }
 
     /// The strategy goals the initiative serves, by code.
-    async fn goals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Goal>> {
+    async fn goals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Plain<Goal>>> {
         let rows = ctx
             .data::<Loader>()?
             .load_one(GoalsOfInitiative(self.0.id))
             .await
             .extend()?;
-        Ok(rows.unwrap_or_default().into_iter().map(Goal).collect())
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(|row| Plain(Goal(row)))
+            .collect())
     }
 
     /// The initiative's themes, by code.
-    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Plain<Theme>>> {
         let rows = ctx
             .data::<Loader>()?
             .load_one(ThemesOfInitiative(self.0.id))
             .await
             .extend()?;
-        Ok(rows.unwrap_or_default().into_iter().map(Theme).collect())
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(|row| Plain(Theme(row)))
+            .collect())
     }
 
     /// The school levels the initiative targets.
@@ -157,7 +165,7 @@ impl Initiative {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only these roles.")] roles: Option<Vec<Role>>,
-    ) -> async_graphql::Result<Vec<Responsibility>> {
+    ) -> async_graphql::Result<Vec<Plain<Responsibility>>> {
         let rows = ctx
             .data::<Loader>()?
             .load_one(ResponsibilitiesOfInitiative(self.0.id))
@@ -168,7 +176,7 @@ impl Initiative {
             .unwrap_or_default()
             .into_iter()
             .filter(|r| roles.is_empty() || roles.contains(&r.role))
-            .map(Responsibility)
+            .map(|row| Plain(Responsibility(row)))
             .collect())
     }
 
@@ -272,6 +280,15 @@ impl PlainFields for Initiative {
             "version" => value(&row.version),
             _ => return None,
         })
+    }
+
+    fn text(&self, field: &str) -> Option<(TextOwner, uuid::Uuid, &'static str)> {
+        let field = match field {
+            "title" => "title",
+            "description" => "description",
+            _ => return None,
+        };
+        Some((TextOwner::Initiative, self.0.id, field))
     }
 }
 

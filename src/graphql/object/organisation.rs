@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 use super::initiative::Responsibility;
 use super::participation::{Participation, ParticipationConnection};
 use super::shared::bookkeeping::Bookkeeping;
+use super::shared::plain::{PlainFields, value};
 use super::shared::texts::NameAndDescription;
 use crate::entity::enums::{DecisionState, IdentifierScheme, OrganisationKind, Role};
 use crate::entity::{organisation, organisation_identifier};
@@ -249,4 +250,35 @@ impl OrganisationFilter {
     }
 }
 
-crate::connection!(OrganisationConnection, OrganisationEdge, Organisation, "organisations");
+crate::connection!(
+    OrganisationConnection,
+    OrganisationEdge,
+    Organisation,
+    "organisations",
+    plain
+);
+
+impl PlainFields for Organisation {
+    fn plain(&self, field: &str) -> Option<async_graphql::Value> {
+        let row = &self.0;
+        Some(match field {
+            "id" => async_graphql::Value::String(id::encode(NodeType::Organisation, row.id)),
+            "kind" => value(&row.kind),
+            "country" => value(&CountryCode(row.country.clone())),
+            "website" => value(&row.website),
+            "createdAt" => value(&row.created_at),
+            "updatedAt" => value(&row.updated_at),
+            "version" => value(&row.version),
+            _ => return None,
+        })
+    }
+
+    fn text(&self, field: &str) -> Option<(TextOwner, uuid::Uuid, &'static str)> {
+        let field = match field {
+            "name" => "name",
+            "description" => "description",
+            _ => return None,
+        };
+        Some((TextOwner::Organisation, self.0.id, field))
+    }
+}

@@ -5,6 +5,7 @@ use async_graphql::{Context, Object, ResultExt};
 use super::activity::Activity;
 use super::initiative::Initiative;
 use super::organisation::Organisation;
+use super::shared::plain::{Plain, PlainFields, value};
 use crate::entity::enums::{DecisionState, Role};
 use crate::entity::responsibility;
 use crate::graphql::loader::{ActivityKey, InitiativeKey, Loader, OrganisationKey};
@@ -40,13 +41,13 @@ impl Responsibility {
     }
 
     /// The organisation holding the role.
-    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
+    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Plain<Organisation>>> {
         let loader = ctx.data::<Loader>()?;
         Ok(loader
             .load_one(OrganisationKey(self.0.organisation_id))
             .await
             .extend()?
-            .map(Organisation))
+            .map(|row| Plain(Organisation(row))))
     }
 
     /// The initiative the role is held on, when it is held on an initiative.
@@ -84,5 +85,22 @@ impl Responsibility {
     /// The day the organisation accepted or declined, when known.
     async fn decided_on(&self) -> Option<Date> {
         self.0.decided_on.map(Date)
+    }
+}
+
+impl PlainFields for Responsibility {
+    fn plain(&self, field: &str) -> Option<async_graphql::Value> {
+        let row = &self.0;
+        Some(match field {
+            "id" => async_graphql::Value::String(crate::service::id::encode(
+                crate::service::id::NodeType::Responsibility,
+                row.id,
+            )),
+            "version" => value(&row.version),
+            "role" => value(&row.role),
+            "decision" => value(&row.decision),
+            "decidedOn" => value(&row.decided_on.map(Date)),
+            _ => return None,
+        })
     }
 }

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object};
 
 use super::shared::bookkeeping::Bookkeeping;
+use super::shared::plain::{PlainFields, value};
 use super::shared::texts::{LocalizedText, localized, translations};
 use crate::entity::theme;
 use crate::graphql::scalars::LanguageTag;
@@ -58,5 +59,23 @@ impl Theme {
             updated_at: self.0.updated_at,
             version: self.0.version,
         }
+    }
+}
+
+impl PlainFields for Theme {
+    fn plain(&self, field: &str) -> Option<async_graphql::Value> {
+        let row = &self.0;
+        Some(match field {
+            "id" => async_graphql::Value::String(id::encode(NodeType::Theme, row.id)),
+            "code" => value(&row.code),
+            "createdAt" => value(&row.created_at),
+            "updatedAt" => value(&row.updated_at),
+            "version" => value(&row.version),
+            _ => return None,
+        })
+    }
+
+    fn text(&self, field: &str) -> Option<(TextOwner, uuid::Uuid, &'static str)> {
+        (field == "label").then_some((TextOwner::Theme, self.0.id, "label"))
     }
 }

@@ -8,6 +8,8 @@
 //!
 //! - a field the record answers from its row ([`PlainFields::plain`], only fields without arguments) is
 //!   written as it is met;
+//! - a multilingual text without arguments (`title`, `name`, `label`) is read through the text loader
+//!   directly, not through the record's flattened text fields;
 //! - every other field runs through the record's own resolver, those of one record together, so the
 //!   loaders batch them as before;
 //! - a selection with fragments, custom directives or a response key named twice goes to async-graphql's
@@ -24,16 +26,30 @@ use async_graphql::parser::types::{Field, Selection};
 use async_graphql::registry::Registry;
 use async_graphql::resolver_utils::{ContainerType, resolve_container};
 use async_graphql::{ContextSelectionSet, InputType, Name, OutputType, Positioned, ServerResult, Value};
+use uuid::Uuid;
+
+use super::texts::localized;
+use crate::service::text::TextOwner;
 
 /// A record whose fields of its row are answered without a future.
 pub trait PlainFields: ContainerType {
     /// The value of `field` (a field without arguments) when the record answers it from its row.
     fn plain(&self, field: &str) -> Option<Value>;
+
+    /// Whose text `field` (without arguments) is, when it is one of the record's multilingual texts: read
+    /// through the text loader straight away, not through the record's flattened text fields.
+    fn text(&self, _field: &str) -> Option<(TextOwner, Uuid, &'static str)> {
+        None
+    }
 }
 
 impl<T: PlainFields + ?Sized> PlainFields for &T {
     fn plain(&self, field: &str) -> Option<Value> {
         (**self).plain(field)
+    }
+
+    fn text(&self, field: &str) -> Option<(TextOwner, Uuid, &'static str)> {
+        (**self).text(field)
     }
 }
 
@@ -80,9 +96,17 @@ impl<T: PlainFields> OutputType for Plain<T> {
                 None
             };
             if written.is_none() {
+                let text = field.node.arguments.is_empty().then(|| record.text(name)).flatten();
                 rest.push(async move {
                     let ctx_field = ctx.with_field(field);
-                    (at, record.resolve_field(&ctx_field).await)
+                    let resolved = match text {
+                        Some((owner, id, text)) => localized(&ctx_field, owner, id, text, None)
+                            .await
+                            .map(|text| Some(value(&text)))
+                            .map_err(|error| ctx_field.set_error_path(error.into_server_error(field.pos))),
+                        None => record.resolve_field(&ctx_field).await,
+                    };
+                    (at, resolved)
                 });
             }
             answer.push((key, written));
